@@ -1,0 +1,37 @@
+"""minitorch: a readable deep-learning framework on NumPy (CPU) and CuPy (GPU).
+
+The API is PyTorch's: ``import minitorch as torch`` runs most beginner code unchanged.
+"""
+from . import dtypes as _dtypes
+from .dtypes import (dtype, float16, float32, float64, int32, int64, get_default_dtype,
+                     set_default_dtype, promote_types)
+from .dtypes import bool_ as bool  # noqa: A001  (minitorch.bool, as torch.bool)
+from .backend import device, get_array_module
+from .tensor import Tensor, Size
+from . import _tensor_methods  # noqa: F401  (attaches methods and operators to Tensor)
+from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled
+from . import autograd
+from .random import manual_seed, seed, initial_seed, Generator, get_rng_state, set_rng_state
+from .creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty, zeros_like,
+                       ones_like, full_like, empty_like, arange, linspace, eye, rand, randn,
+                       randint, randperm, rand_like, randn_like, randint_like, bernoulli)
+from .functional import *  # noqa: F401,F403
+from .functional import __dict__ as _fdict
+from . import functional
+from . import nn
+from . import cuda
+
+half, double, long, int = float16, float64, int64, int32  # noqa: A001
+float = float32  # noqa: A001
+result_type = _dtypes.result_type
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def numel(input) -> int:
+    return input.numel()
+
+
+__version__ = "0.1.0"

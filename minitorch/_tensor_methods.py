@@ -1,0 +1,288 @@
+"""Attach the functions of minitorch.functional to Tensor as methods and operators.
+
+`x.exp()` is `functional.exp(x)`, `x + y` is `functional.add(x, y)`, and so on: one
+implementation, two spellings, as in PyTorch. The arithmetic operators have a fast path
+for the common case (same dtype and shape, or a float tensor and a Python float) that
+skips dtype promotion; everything else goes through the full function.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import backend
+from . import dtypes as _dt
+from ._format import tensor_repr
+from .tensor import Tensor
+from .functional import elementwise as E
+from .functional import reduction as R
+from .functional import shape as S
+from .functional import indexing as I
+from .functional import linalg as L
+from .functional import activation as A
+from .functional import comparison as C
+from .functional import inplace as IP
+
+_ndarray = np.ndarray
+
+
+def _fast_binary(cls, slow, name):
+    """An operator that calls `cls.apply` directly when no promotion/broadcast check is
+    needed, and `slow` (the full function) otherwise."""
+    def op(self, other):
+        if type(other) is Tensor:
+            a, b = self._data, other._data
+            if a.dtype is b.dtype and a.shape == b.shape and a.dtype.kind == "f":
+                return cls.apply(self, other)
+        elif type(other) is float and self._data.dtype.kind == "f":
+            return cls.apply(self, other)
+        return slow(self, other)
+    op.__name__ = name
+    return op
+
+
+def _fast_reflected(cls, slow, name):
+    def op(self, other):
+        if type(other) is float and self._data.dtype.kind == "f":
+            return cls.apply(other, self)
+        return slow(other, self)
+    op.__name__ = name
+    return op
+
+
+T = Tensor
+T.__add__ = _fast_binary(E.Add, E.add, "__add__")
+T.__radd__ = _fast_reflected(E.Add, E.add, "__radd__")
+T.__sub__ = _fast_binary(E.Sub, E.sub, "__sub__")
+T.__rsub__ = _fast_reflected(E.Sub, E.sub, "__rsub__")
+T.__mul__ = _fast_binary(E.Mul, E.mul, "__mul__")
+T.__rmul__ = _fast_reflected(E.Mul, E.mul, "__rmul__")
+T.__truediv__ = _fast_binary(E.Div, E.div, "__truediv__")
+T.__rtruediv__ = _fast_reflected(E.Div, E.div, "__rtruediv__")
+T.__floordiv__ = lambda self, other: E.div(self, other, rounding_mode="floor")
+T.__rfloordiv__ = lambda self, other: E.div(other, self, rounding_mode="floor")
+T.__mod__ = lambda self, other: E.remainder(self, other)
+T.__rmod__ = lambda self, other: E.remainder(other, self)
+T.__pow__ = lambda self, other: E.pow(self, other)
+T.__rpow__ = lambda self, other: E.pow(other, self)
+T.__matmul__ = lambda self, other: L.matmul(self, other)
+T.__rmatmul__ = lambda self, other: L.matmul(other, self)
+
+
+def _neg(self):
+    if self._data.dtype.kind == "f":
+        return E.Neg.apply(self)
+    return E.neg(self)
+
+
+T.__neg__ = _neg
+T.__pos__ = lambda self: self
+T.__abs__ = lambda self: E.abs(self)
+
+T.__eq__ = lambda self, other: C.eq(self, other) if _comparable(other) else False
+T.__ne__ = lambda self, other: C.ne(self, other) if _comparable(other) else True
+T.__lt__ = C.lt
+T.__le__ = C.le
+T.__gt__ = C.gt
+T.__ge__ = C.ge
+T.__and__ = C.bitwise_and
+T.__rand__ = lambda self, other: C.bitwise_and(other, self)
+T.__or__ = C.bitwise_or
+T.__ror__ = lambda self, other: C.bitwise_or(other, self)
+T.__xor__ = C.bitwise_xor
+T.__rxor__ = lambda self, other: C.bitwise_xor(other, self)
+T.__invert__ = C.bitwise_not
+T.__hash__ = lambda self: id(self)
+T.__array_ufunc__ = None  # NumPy defers to Tensor's reflected operators
+
+T.__iadd__ = lambda self, other: IP.add_(self, other)
+T.__isub__ = lambda self, other: IP.sub_(self, other)
+T.__imul__ = lambda self, other: IP.mul_(self, other)
+T.__itruediv__ = lambda self, other: IP.div_(self, other)
+
+T.__getitem__ = I.getitem
+T.__setitem__ = I.setitem
+T.__repr__ = tensor_repr
+T.__str__ = tensor_repr
+
+
+def _comparable(other):
+    return isinstance(other, Tensor) or isinstance(other, (int, float, bool, np.generic))
+
+
+def _iter(self):
+    if self.ndim == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    return (self[i] for i in range(self._data.shape[0]))
+
+
+T.__iter__ = _iter
+T.__contains__ = lambda self, item: bool((self == item).any())
+
+# ---------------------------------------------------------------------------- methods
+_METHODS = {
+    # arithmetic
+    "add": E.add, "sub": E.sub, "subtract": E.sub, "mul": E.mul, "multiply": E.mul,
+    "div": E.div, "divide": E.div, "true_divide": E.true_divide, "pow": E.pow, "neg": E.neg,
+    "negative": E.neg, "remainder": E.remainder,
+    # unary
+    "exp": E.exp, "log": E.log, "log1p": E.log1p, "expm1": E.expm1, "sqrt": E.sqrt,
+    "rsqrt": E.rsqrt, "abs": E.abs, "sign": E.sign, "sin": E.sin, "cos": E.cos,
+    "tanh": E.tanh, "sigmoid": E.sigmoid, "relu": E.relu, "reciprocal": E.reciprocal,
+    "clamp": E.clamp, "clip": E.clamp, "maximum": E.maximum, "minimum": E.minimum,
+    # reductions
+    "sum": R.sum, "mean": R.mean, "prod": R.prod, "max": R.max, "min": R.min,
+    "amax": R.amax, "amin": R.amin, "argmax": R.argmax, "argmin": R.argmin, "var": R.var,
+    "std": R.std, "logsumexp": R.logsumexp, "norm": R.norm, "cumsum": R.cumsum,
+    "softmax": A.softmax, "log_softmax": A.log_softmax,
+    # linear algebra
+    "matmul": L.matmul, "mm": L.mm, "bmm": L.bmm, "dot": L.dot, "outer": L.outer,
+    # shape
+    "reshape": S.reshape, "view": S.view, "flatten": S.flatten, "unflatten": S.unflatten,
+    "permute": S.permute, "transpose": S.transpose, "swapaxes": S.transpose,
+    "swapdims": S.transpose, "t": S.t, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze,
+    "expand": S.expand, "expand_as": S.expand_as, "broadcast_to": S.broadcast_to,
+    "repeat": S.repeat, "split": S.split, "chunk": S.chunk, "unbind": S.unbind,
+    "narrow": S.narrow, "select": S.select, "flip": S.flip, "fliplr": S.fliplr,
+    "flipud": S.flipud, "tril": S.tril, "triu": S.triu, "movedim": S.movedim,
+    # indexing
+    "gather": I.gather, "index_select": I.index_select, "masked_fill": I.masked_fill,
+    "scatter_add": I.scatter_add,
+    # comparisons and logic
+    "eq": C.eq, "ne": C.ne, "lt": C.lt, "le": C.le, "gt": C.gt, "ge": C.ge,
+    "greater": C.gt, "less": C.lt, "logical_and": C.logical_and, "logical_or": C.logical_or,
+    "logical_xor": C.logical_xor, "logical_not": C.logical_not, "isnan": C.isnan,
+    "isinf": C.isinf, "isfinite": C.isfinite, "any": C.any, "all": C.all,
+    "allclose": C.allclose, "isclose": C.isclose, "equal": C.equal,
+    # in place
+    "add_": IP.add_, "sub_": IP.sub_, "mul_": IP.mul_, "div_": IP.div_, "zero_": IP.zero_,
+    "fill_": IP.fill_, "copy_": IP.copy_, "clamp_": IP.clamp_,
+}
+for _name, _fn in _METHODS.items():
+    setattr(T, _name, _fn)
+
+
+def _where(self, condition, other):
+    return E.where(condition, self, other)
+
+
+T.where = _where
+T.T = property(lambda self: S.permute(self, tuple(reversed(range(self.ndim)))))
+T.mT = property(lambda self: S.transpose(self, -2, -1) if self.ndim >= 2 else _need_2d("mT"))
+
+
+def _need_2d(name):
+    raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. "
+                       "Got 1-D tensor.")
+
+
+# ---------------------------------------------------------------------------- conversions
+def clone(self, *, memory_format=None):
+    return E.Clone.apply(self)
+
+
+def contiguous(self, memory_format=None):
+    if self._data.flags.c_contiguous:
+        return self
+    return E.Contiguous.apply(self)
+
+
+def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
+    """to(dtype), to(device), to(device, dtype), to(other_tensor); differentiable."""
+    for a in args:
+        if isinstance(a, Tensor):
+            dtype, device = a.dtype, a.device
+        elif isinstance(a, _dt.dtype) or a in (float, int, bool) or isinstance(a, np.dtype):
+            dtype = a
+        elif isinstance(a, (str, backend.device, int)):
+            device = a
+        else:
+            raise TypeError(f"to(): expected a dtype, a device or a Tensor, got {a!r}")
+    out = self
+    if device is not None:
+        dev = backend.to_device(device, "to")
+        if dev != self.device or (dev.type == "cuda" and
+                                  (dev.index or 0) != (self.device.index or 0)):
+            out = E.ToDevice.apply(out, dev)
+    if dtype is not None:
+        d = _dt.to_dtype(dtype, "to")
+        if d.np != out._data.dtype:
+            out = E.Cast.apply(out, d.np)
+    if copy and out is self:
+        out = clone(self)
+    return out
+
+
+def _cast_method(d):
+    def method(self):
+        return to(self, dtype=d)
+    method.__name__ = d.name
+    return method
+
+
+def cpu(self):
+    return to(self, device="cpu")
+
+
+def cuda(self, device=None, non_blocking=False):
+    if device is None:
+        device = "cuda"
+    elif isinstance(device, int):
+        device = f"cuda:{device}"
+    return to(self, device=device)
+
+
+def type_as(self, other):
+    return to(self, dtype=other.dtype)
+
+
+def _new(fn):
+    def method(self, size, *, dtype=None, device=None, requires_grad=False, **kw):
+        from . import creation
+        return getattr(creation, fn)(size, dtype=dtype or self.dtype,
+                                     device=device or self.device, requires_grad=requires_grad, **kw)
+    method.__name__ = "new_" + fn
+    return method
+
+
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    from . import creation
+    return creation.full(size, fill_value, dtype=dtype or self.dtype,
+                         device=device or self.device, requires_grad=requires_grad)
+
+
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+    from . import creation
+    return creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device,
+                           requires_grad=requires_grad)
+
+
+def uniform_(self, a=0.0, b=1.0, *, generator=None):
+    """Fill with draws from U(a, b) (an initializer: no gradient)."""
+    from . import random
+    return _fill_from(self, random.rng(generator).uniform(a, b, self._data.shape))
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fill with draws from N(mean, std^2) (an initializer: no gradient)."""
+    from . import random
+    vals = random.rng(generator).normal(mean, std, self._data.shape)
+    return _fill_from(self, vals)
+
+
+def _fill_from(self, values):
+    from .autograd.grad_mode import no_grad
+    with no_grad():
+        return IP.copy_(self, Tensor(np.asarray(values, dtype=self._data.dtype)))
+
+
+for _fn in (clone, contiguous, to, cpu, cuda, type_as, new_full, new_tensor, uniform_, normal_):
+    setattr(T, _fn.__name__, _fn)
+T.float = _cast_method(_dt.float32)
+T.double = _cast_method(_dt.float64)
+T.half = _cast_method(_dt.float16)
+T.long = _cast_method(_dt.int64)
+T.int = _cast_method(_dt.int32)
+T.bool = _cast_method(_dt.bool_)
+T.new_zeros = _new("zeros")
+T.new_ones = _new("ones")
+T.new_empty = _new("empty")

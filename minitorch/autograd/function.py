@@ -1,0 +1,280 @@
+"""Function: the unit of differentiation, and how users extend minitorch.
+
+A Function subclass writes two static methods::
+
+    class Exp(Function):
+        @staticmethod
+        def forward(ctx, x):            # x is a numpy or cupy array
+            y = get_array_module(x).exp(x)
+            ctx.save_for_backward(y)    # save inputs or outputs themselves
+            return y
+        @staticmethod
+        def backward(ctx, grad):        # grad is a Tensor
+            y, = ctx.saved_tensors      # ... and they come back as Tensors
+            return grad * y             # d exp(x)/dx = exp(x)
+
+and is called as ``Exp.apply(tensor)``. Forward works on raw arrays; backward receives and
+returns Tensors built from differentiable operations, so the backward pass can itself be
+differentiated (``create_graph=True``).
+
+The `ctx` object is the graph node: ``y.grad_fn`` is the ctx that made ``y``. Arrays saved
+with ``save_for_backward`` that *are* an input or an output come back as that input or
+output Tensor (connected to the graph), so second derivatives flow through them; any other
+array comes back as a constant Tensor. Outputs are not held by their node: a saved output
+is kept as its array and re-wrapped on access, so there is no reference cycle.
+"""
+from __future__ import annotations
+
+import itertools
+import weakref
+
+import numpy as np
+
+from .. import backend
+from ..tensor import Tensor, RemovableHandle, _make
+from . import grad_mode
+
+_STATE = grad_mode.STATE
+_ndarray = np.ndarray
+_seq = itertools.count()
+
+# how a saved value was resolved
+_SAVED_INPUT, _SAVED_OUTPUT, _SAVED_CONST, _SAVED_RAW = 0, 1, 2, 3
+
+
+class Function:
+    """Base class of differentiable operations; see the module docstring."""
+
+    # Whether outputs are views of input 0 (reshape, transpose, basic indexing...). View
+    # outputs share the input's version counter, so an in-place change through either is seen.
+    is_view = False
+
+    # ----------------------------------------------------------------- user API
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("Function subclasses must implement forward(ctx, ...)")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("Function subclasses must implement backward(ctx, ...)")
+
+    def save_for_backward(self, *arrays):
+        """Keep arrays for backward. Save the input or output arrays themselves (not
+        copies) to keep second derivatives: they come back as graph-connected Tensors."""
+        self._to_save = arrays
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._freed:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access saved "
+                "tensors after they have already been freed). Saved intermediate values of the "
+                "graph are freed when you call .backward() or autograd.grad(). Specify "
+                "retain_graph=True if you need to backward through the graph a second time or "
+                "if you need to access saved tensors after calling backward.")
+        saved = self._saved
+        if not saved:
+            return ()
+        return tuple(_unpack(self, s) for s in saved)
+
+    def mark_non_differentiable(self, *arrays):
+        """Declare outputs (by their arrays) that carry no gradient, like argmax indices."""
+        self._non_diff = arrays
+
+    @property
+    def next_functions(self) -> tuple:
+        """The nodes this one sends gradients to, as PyTorch shows them: (node, output index)
+        pairs, with an AccumulateGrad for leaves and (None, 0) for inputs without grad."""
+        out = []
+        for edge in self._edges:
+            if edge is None:
+                out.append((None, 0))
+            elif edge[0] is None:
+                out.append((AccumulateGrad(edge[2]), 0))
+            else:
+                out.append((edge[0], edge[1]))
+        return tuple(out)
+
+    def name(self) -> str:
+        return type(self).__name__ + "Backward"
+
+    def __repr__(self):
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    def register_hook(self, hook):
+        """Not supported: register hooks on tensors instead."""
+        raise NotImplementedError("register hooks on tensors (Tensor.register_hook)")
+
+    # ----------------------------------------------------------------- the call
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run forward on the arrays of `args` and, when grad mode is on and an input
+        requires grad, record this call as a node of the graph."""
+        arrays = []
+        need = False
+        first_type = None
+        for a in args:
+            if isinstance(a, Tensor):
+                data = a._data
+                if first_type is None:
+                    first_type = type(data)
+                elif type(data) is not first_type:
+                    _raise_device_mismatch(cls, args)
+                arrays.append(data)
+                if a._rg:
+                    need = True
+            else:
+                arrays.append(a)
+        need = need and _STATE.enabled
+        ctx = _new(cls)
+        ctx._to_save = None
+        ctx._non_diff = None
+        raw = cls.forward(ctx, *arrays, **kwargs)
+
+        multi = type(raw) is tuple
+        outs = raw if multi else (raw,)
+        if not all(type(o) is _ndarray for o in outs):
+            outs = tuple(_as_array(o, arrays) for o in outs)
+
+        if not need:
+            results = tuple(_make(o) for o in outs)
+        else:
+            ctx._seq = next(_seq)
+            ctx._freed = False
+            ctx._out_hooks = None
+            edges = []
+            meta = []
+            for a in args:
+                if isinstance(a, Tensor) and a._rg:
+                    fn = a.grad_fn
+                    edges.append((fn, a._out_idx, None) if fn is not None else (None, 0, a))
+                    meta.append((a._data.shape, a._data.dtype, type(a._data)))
+                else:
+                    edges.append(None)
+                    meta.append(None)
+            ctx._edges = edges
+            ctx._in_meta = meta
+            ctx.needs_input_grad = tuple(e is not None for e in edges)
+            non_diff = ctx._non_diff
+            results = []
+            for i, o in enumerate(outs):
+                rg = o.dtype.kind == "f" and not (non_diff and any(o is nd for nd in non_diff))
+                results.append(_make(o, rg, ctx if rg else None, i))
+            results = tuple(results)
+            ctx._out_meta = tuple((o.shape, o.dtype) for o in outs)
+            ctx._saved = _resolve_saved(ctx._to_save, args, arrays, outs, results)
+        ctx._to_save = None
+
+        if cls.is_view:
+            src = args[0]
+            for r in results:
+                r._vc = src._vc
+                r._base = src if src._base is None else src._base
+        return results if multi else results[0]
+
+    # ----------------------------------------------------------------- engine helpers
+    def _add_output_hook(self, idx: int, hook):
+        if self._out_hooks is None:
+            self._out_hooks = {}
+        return RemovableHandle(self._out_hooks.setdefault(idx, []), hook)
+
+    def _release(self):
+        """Drop saved values after a backward without retain_graph."""
+        self._saved = None
+        self._freed = True
+
+
+_new = object.__new__
+
+
+class AccumulateGrad:
+    """What ``next_functions`` shows for a leaf: the node that accumulates into ``.grad``."""
+
+    def __init__(self, variable: Tensor):
+        self.variable = variable
+        self.next_functions = ()
+
+    def name(self):
+        return "AccumulateGrad"
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+def _as_array(o, arrays):
+    """Coerce what forward returned (numpy scalars from 0-d reductions) to an array."""
+    if backend.is_array(o):
+        return o
+    xp = np
+    for a in arrays:
+        if backend.is_array(a):
+            xp = backend.get_array_module(a)
+            break
+    if o is None or isinstance(o, Tensor):
+        raise TypeError("Function.forward must return arrays (numpy/cupy), got "
+                        f"{type(o).__name__}")
+    return xp.asarray(o)
+
+
+def _resolve_saved(to_save, args, arrays, outs, results):
+    """Record, for each saved array, whether it is an input, an output or a constant."""
+    if not to_save:
+        return None
+    saved = []
+    for s in to_save:
+        if s is None:
+            saved.append(None)
+            continue
+        if isinstance(s, Tensor):
+            saved.append((_SAVED_INPUT, s, s._vc[0]))
+            continue
+        for a, arr in zip(args, arrays):
+            if s is arr and isinstance(a, Tensor):
+                saved.append((_SAVED_INPUT, a, a._vc[0]))
+                break
+        else:
+            for j, o in enumerate(outs):
+                if s is o:
+                    r = results[j]
+                    saved.append((_SAVED_OUTPUT, j, o, weakref.ref(r), r._vc[0], r._rg))
+                    break
+            else:
+                # arrays that are neither input nor output are constants; Python scalars
+                # stay Python scalars (wrapping them would make float64 0-d arrays)
+                saved.append((_SAVED_CONST, s) if backend.is_array(s) else (_SAVED_RAW, s))
+    return saved
+
+
+def _unpack(ctx, s):
+    if s is None:
+        return None
+    kind = s[0]
+    if kind == _SAVED_INPUT:
+        t = s[1]
+        if t._vc[0] != s[2]:
+            _raise_modified(ctx, t, s[2])
+        return t
+    if kind == _SAVED_OUTPUT:
+        _, j, arr, ref, version, rg = s
+        t = ref()
+        if t is not None and t._vc[0] != version:
+            _raise_modified(ctx, t, version)
+        return _make(arr, rg, ctx if rg else None, j)
+    if kind == _SAVED_CONST:
+        return _make(s[1])
+    return s[1]
+
+
+def _raise_modified(ctx, t, expected):
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [{t.dtype} {list(t.shape)}], which is needed by {ctx.name()}, is at "
+        f"version {t._vc[0]}; expected version {expected} instead. Hint: do the in-place "
+        "operation out of place, or after backward.")
+
+
+def _raise_device_mismatch(cls, args):
+    devs = [str(a.device) for a in args if isinstance(a, Tensor)]
+    raise RuntimeError(f"{cls.__name__}: expected all tensors to be on the same device, "
+                       f"but found tensors on devices {', '.join(devs)}")
+

@@ -1,0 +1,180 @@
+"""The seam between devices and array libraries: "cpu" is NumPy, "cuda[:N]" is CuPy.
+
+Everything above this module asks `get_array_module(array)` for `xp` and writes one code
+path for both devices. CuPy is optional: it is imported lazily, the first time a CUDA
+device is asked for or a CuPy array is seen.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+_cupy = None          # the cupy module once imported
+_cupy_error = None    # why it could not be imported
+
+
+def _try_cupy():
+    global _cupy, _cupy_error
+    if _cupy is None and _cupy_error is None:
+        try:
+            import cupy  # noqa: WPS433 (optional dependency)
+            _cupy = cupy
+        except Exception as exc:  # ImportError, or a CUDA driver error raised at import
+            _cupy_error = exc
+    return _cupy
+
+
+class device:
+    """A device, as in PyTorch: ``device("cpu")``, ``device("cuda")``, ``device("cuda", 1)``."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type, index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        if not isinstance(type, str):
+            raise TypeError(f"device(): expected a string such as 'cpu' or 'cuda:0', got {type!r}")
+        if ":" in type:
+            if index is not None:
+                raise ValueError(f"device(): index given twice in {type!r} and index={index}")
+            type, _, idx = type.partition(":")
+            if not idx.isdigit():
+                raise ValueError(f"device(): invalid device string {type}:{idx!r}; "
+                                 "expected 'cpu', 'cuda' or 'cuda:N'")
+            index = int(idx)
+        if type not in ("cpu", "cuda"):
+            raise ValueError(f"device(): expected 'cpu' or 'cuda', got {type!r}")
+        if type == "cpu":
+            index = None
+        self.type = type
+        self.index = index
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        if not isinstance(other, device):
+            return NotImplemented
+        if self.type != other.type:
+            return False
+        # "cuda" without an index matches the current device, like PyTorch's comparisons in
+        # practice: cuda == cuda:0 when 0 is current.
+        return (self.index if self.index is not None else 0) == \
+            (other.index if other.index is not None else 0)
+
+    def __hash__(self):
+        return hash((self.type, self.index or 0))
+
+    def __repr__(self):
+        return f"device(type='{self.type}')" if self.index is None else \
+            f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+
+CPU = device("cpu")
+
+
+def to_device(value, fn: str = "to") -> device:
+    if isinstance(value, device):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return device("cuda", value)
+    try:
+        return device(value)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{fn}(): {exc}") from None
+
+
+def get_array_module(array):
+    """numpy for NumPy arrays and scalars, cupy for CuPy arrays."""
+    if type(array) is np.ndarray:
+        return np
+    cp = _cupy
+    if cp is not None and isinstance(array, cp.ndarray):
+        return cp
+    return np
+
+
+def array_device(array) -> device:
+    if type(array) is np.ndarray:
+        return CPU
+    cp = _cupy
+    if cp is not None and isinstance(array, cp.ndarray):
+        return device("cuda", array.device.id)
+    return CPU
+
+
+def is_array(x) -> bool:
+    if isinstance(x, np.ndarray):
+        return True
+    cp = _cupy
+    return cp is not None and isinstance(x, cp.ndarray)
+
+
+def cuda_available() -> bool:
+    cp = _try_cupy()
+    if cp is None:
+        return False
+    try:
+        return cp.cuda.runtime.getDeviceCount() > 0
+    except Exception:
+        return False
+
+
+def cuda_device_count() -> int:
+    cp = _try_cupy()
+    if cp is None:
+        return 0
+    try:
+        return cp.cuda.runtime.getDeviceCount()
+    except Exception:
+        return 0
+
+
+def require_cuda(fn: str, dev: device):
+    """Return cupy, or raise a clear RuntimeError saying why CUDA cannot be used."""
+    cp = _try_cupy()
+    if cp is None:
+        raise RuntimeError(f"{fn}(): device '{dev}' needs CuPy, which could not be imported "
+                           f"({_cupy_error}). Install the 'cuda' extra: pip install 'minitorch-xp[cuda]'")
+    count = cuda_device_count()
+    idx = dev.index or 0
+    if idx >= count:
+        raise RuntimeError(f"{fn}(): device '{dev}' asked for, but {count} CUDA device(s) are "
+                           "available")
+    return cp
+
+
+def array_module_for(dev: device):
+    return np if dev.type == "cpu" else require_cuda("device", dev)
+
+
+def transfer(array, dev: device):
+    """Copy `array` to `dev` (no copy when it is already there)."""
+    if dev.type == "cpu":
+        if type(array) is np.ndarray:
+            return array
+        return array.get()
+    cp = require_cuda("to", dev)
+    idx = dev.index or 0
+    if isinstance(array, cp.ndarray) and array.device.id == idx:
+        return array
+    with cp.cuda.Device(idx):
+        return cp.asarray(array)
+
+
+def synchronize():
+    cp = _try_cupy()
+    if cp is not None and cuda_available():
+        cp.cuda.runtime.deviceSynchronize()
+
+
+def index_add_at(target, index, values):
+    """target[index] += values with repeated indices accumulating (np.add.at / scatter_add)."""
+    xp = get_array_module(target)
+    if xp is np:
+        np.add.at(target, index, values)
+    else:
+        import cupyx  # noqa: WPS433
+        cupyx.scatter_add(target, index, values)
+    return target
