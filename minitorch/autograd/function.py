@@ -134,7 +134,7 @@ class Function:
         multi = type(raw) is tuple
         outs = raw if multi else (raw,)
         if not all(type(o) is _ndarray for o in outs):
-            outs = tuple(_as_array(o, arrays) for o in outs)
+            outs = _coerce_outputs(ctx, outs, arrays)
 
         if not need:
             results = tuple(_make(o) for o in outs)
@@ -201,6 +201,16 @@ class AccumulateGrad:
         return f"<AccumulateGrad object at {hex(id(self))}>"
 
 
+def _coerce_outputs(ctx, outs, arrays):
+    """Make every output an array (NumPy returns scalars from 0-d results), and point
+    saved values that were those scalars at the new arrays."""
+    new = tuple(_as_array(o, arrays) for o in outs)
+    if ctx._to_save:
+        swap = {id(o): n for o, n in zip(outs, new) if o is not n}
+        ctx._to_save = tuple(swap.get(id(s), s) if s is not None else None for s in ctx._to_save)
+    return new
+
+
 def _as_array(o, arrays):
     """Coerce what forward returned (numpy scalars from 0-d reductions) to an array."""
     if backend.is_array(o):
@@ -241,6 +251,8 @@ def _resolve_saved(to_save, args, arrays, outs, results):
             else:
                 # arrays that are neither input nor output are constants; Python scalars
                 # stay Python scalars (wrapping them would make float64 0-d arrays)
+                if isinstance(s, np.generic):
+                    s = np.asarray(s)
                 saved.append((_SAVED_CONST, s) if backend.is_array(s) else (_SAVED_RAW, s))
     return saved
 

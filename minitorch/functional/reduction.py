@@ -7,6 +7,7 @@ backward of a reduction over `dims` first restores the reduced dims as size 1
 """
 from __future__ import annotations
 
+import builtins
 from collections import namedtuple
 
 import numpy as np
@@ -294,7 +295,7 @@ class Var(Function):
         xp = _xp(x)
         mu = xp.mean(x, axis=_axis(dims, x.ndim), keepdims=True)
         d = x - mu
-        return xp.sum(d * d, axis=_axis(dims, x.ndim), keepdims=keepdim) / max(ctx.denom, 0)
+        return xp.sum(d * d, axis=_axis(dims, x.ndim), keepdims=keepdim) / builtins.max(ctx.denom, 0)
 
     @staticmethod
     def backward(ctx, g):
