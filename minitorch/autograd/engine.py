@@ -37,7 +37,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         for t in targets:
             if not t._rg:
                 raise RuntimeError("backward(): one of the inputs does not require grad")
-    _run(tensors, grads, retain_graph, create_graph, targets, accumulate=True)
+    captured = _run(tensors, grads, retain_graph, create_graph, targets, accumulate=True)
+    if targets is not None:
+        # non-leaf inputs: their gradient was captured at their node; accumulate it into
+        # .grad as PyTorch does (leaves were accumulated by the walk itself)
+        for t, g in zip(targets, captured):
+            if g is not None and t.grad_fn is not None:
+                _accumulate_into(t, g, create_graph)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,

@@ -15,6 +15,7 @@ from ._util import (binary_operands, sum_to, input_shape, check_tensor, is_numbe
                     as_python_scalar, broadcast_shapes, cast)
 
 _xp = backend.get_array_module
+_PY_SCALARS = (int, float, bool)
 
 
 # ============================================================================ arithmetic
@@ -51,7 +52,9 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # by a Python scalar k, d(a*k)/da = k: the tensor itself is not needed
+        ctx.save_for_backward(None if b.__class__ in _PY_SCALARS else a,
+                              None if a.__class__ in _PY_SCALARS else b)
         return a * b
 
     @staticmethod
@@ -67,7 +70,8 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # by a Python scalar k, d(a/k)/da = 1/k: `a` is not needed
+        ctx.save_for_backward(None if b.__class__ in _PY_SCALARS else a, b)
         return a / b
 
     @staticmethod

@@ -17,7 +17,7 @@ import numpy as np
 from .. import backend
 from .. import dtypes as _dt
 from ..autograd import grad_mode
-from ..tensor import Tensor
+from ..tensor import Tensor, _make
 from ._util import broadcast_shapes, is_number, as_python_scalar
 
 _xp = backend.get_array_module
@@ -38,12 +38,25 @@ def _check_inplace_allowed(self, fn, *others) -> bool:
     return record
 
 
+def _old(self) -> Tensor:
+    """`self` as it is before a recorded in-place op: another Tensor object with the same
+    array, node and version counter. The op is computed on it, so a node that saves it
+    keeps the old value (and version) after `self` is rebound to the result."""
+    t = _make(self._data, self._rg, self.grad_fn, self._out_idx)
+    t._vc = self._vc
+    return t
+
+
 def _rebind(self, new: Tensor) -> Tensor:
+    if new._data.dtype != self._data.dtype:  # float32.mul_(float64 tensor) stays float32
+        new = new.to(self.dtype)
     self._data = new._data
     self.grad_fn = new.grad_fn
     self._out_idx = new._out_idx
     self._rg = new._rg
-    self._vc[0] += 1
+    # self now holds a new array: it gets its own counter, one past the old one (which
+    # stays with the old array, its views and whatever saved it)
+    self._vc = [self._vc[0] + 1]
     return self
 
 
@@ -61,7 +74,9 @@ def _operand_array(self, other, fn):
     else:
         raise TypeError(f"{fn}(): expected a Tensor or a number, got {type(other).__name__}")
     rt = _dt.result_type(self, other)
-    if _dt.promote_types(rt, self.dtype) is not self.dtype:
+    # PyTorch's canCast: a result may narrow within its category (float64 into float32,
+    # int64 into int32) but not go down one (float into int, int into bool)
+    if rt._category > self.dtype._category:
         raise RuntimeError(f"{fn}(): result type {rt.name} can't be cast to the desired output "
                            f"type {self.dtype.name}")
     return other._data if isinstance(other, Tensor) else other
@@ -79,7 +94,9 @@ def _write(self, fn, ufunc, other):
 
 def add_(self, other, *, alpha=1):
     if _check_inplace_allowed(self, "add_", other):
-        return _rebind(self, self.add(other, alpha=alpha))
+        _operand_array(self, other, "add_")
+        old = _old(self)
+        return _rebind(self, old.add(old if other is self else other, alpha=alpha))
     o = _operand_array(self, other, "add_")
     if alpha != 1:
         o = o * alpha
@@ -88,7 +105,9 @@ def add_(self, other, *, alpha=1):
 
 def sub_(self, other, *, alpha=1):
     if _check_inplace_allowed(self, "sub_", other):
-        return _rebind(self, self.sub(other, alpha=alpha))
+        _operand_array(self, other, "sub_")
+        old = _old(self)
+        return _rebind(self, old.sub(old if other is self else other, alpha=alpha))
     o = _operand_array(self, other, "sub_")
     if alpha != 1:
         o = o * alpha
@@ -97,16 +116,20 @@ def sub_(self, other, *, alpha=1):
 
 def mul_(self, other):
     if _check_inplace_allowed(self, "mul_", other):
-        return _rebind(self, self.mul(other))
+        _operand_array(self, other, "mul_")
+        old = _old(self)
+        return _rebind(self, old.mul(old if other is self else other))
     return _write(self, "mul_", _xp(self._data).multiply, _operand_array(self, other, "mul_"))
 
 
 def div_(self, other):
-    if _check_inplace_allowed(self, "div_", other):
-        return _rebind(self, self.div(other))
     if self._data.dtype.kind != "f":
         raise RuntimeError(f"div_(): result type Float can't be cast to the desired output type "
                            f"{self.dtype.name}")
+    if _check_inplace_allowed(self, "div_", other):
+        _operand_array(self, other, "div_")
+        old = _old(self)
+        return _rebind(self, old.div(old if other is self else other))
     return _write(self, "div_", _xp(self._data).true_divide, _operand_array(self, other, "div_"))
 
 
@@ -119,7 +142,7 @@ def fill_(self, value):
         from .elementwise import where
         xp = _xp(self._data)
         always = Tensor(xp.ones(self._data.shape, dtype=bool))
-        return _rebind(self, where(always, value, self))
+        return _rebind(self, where(always, value, _old(self)))
     if not self._data.flags.writeable:
         raise RuntimeError("fill_(): this tensor is a read-only view; clone() it first")
     v = value._data if isinstance(value, Tensor) else value
@@ -153,7 +176,7 @@ def copy_(self, src, non_blocking=False):
 
 def clamp_(self, min=None, max=None):
     if _check_inplace_allowed(self, "clamp_", min, max):
-        return _rebind(self, self.clamp(min, max))
+        return _rebind(self, _old(self).clamp(min, max))
     xp = _xp(self._data)
     lo = min._data if isinstance(min, Tensor) else min
     hi = max._data if isinstance(max, Tensor) else max
