@@ -71,11 +71,12 @@ def matmul(input, other):
     a2 = a.unsqueeze(0) if squeeze_a else a
     b2 = b.unsqueeze(-1) if squeeze_b else b
     out = MatMul.apply(a2, b2)
+    shape = list(out._data.shape)
     if squeeze_b:
-        out = out.squeeze(-1)
+        shape.pop(-1)
     if squeeze_a:
-        out = out.squeeze(-2)
-    return out
+        shape.pop(-1 if squeeze_b else -2)
+    return out.reshape(shape)
 
 
 def _mat_desc(shape):
