@@ -98,6 +98,15 @@ class Function:
     def name(self) -> str:
         return type(self).__name__ + "Backward"
 
+    def __getattr__(self, name):
+        # Only reached when normal lookup fails: ``needs_input_grad`` read inside forward,
+        # before apply has recorded the node (PyTorch makes it available there too).
+        if name == "needs_input_grad":
+            args = self.__dict__.get("_fwd_args")
+            if args is not None:
+                return tuple(isinstance(a, Tensor) and a._rg for a in args)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
     def __repr__(self):
         return f"<{self.name()} object at {hex(id(self))}>"
 
@@ -129,6 +138,7 @@ class Function:
         ctx = _new(cls)
         ctx._to_save = None
         ctx._non_diff = None
+        ctx._fwd_args = args  # for ctx.needs_input_grad inside forward (see __getattr__)
         raw = cls.forward(ctx, *arrays, **kwargs)
 
         multi = type(raw) is tuple
@@ -139,6 +149,7 @@ class Function:
         if not need:
             results = tuple(_make(o) for o in outs)
         else:
+            ctx._fwd_args = None  # the graph holds inputs only as far as backward needs them
             ctx._seq = next(_seq)
             ctx._freed = False
             ctx._out_hooks = None
