@@ -2,8 +2,17 @@
 
     tensor([[1.0000, 2.5000],
             [3.0000, 4.0000]], dtype=minitorch.float64, requires_grad=True)
+
+The rules are PyTorch's (torch/_tensor_str.py), so ``str(t)`` matches torch's character
+for character: one format for the whole tensor chosen from its nonzero finite values
+(integer-valued floats print as "1.", scientific notation when the largest / smallest
+ratio exceeds 1000, the largest is above 1e8 or the smallest below 1e-4, otherwise 4
+decimals), every element right-aligned to the widest, rows wrapped at 80 columns, and
+tensors over 1000 elements summarized to 3 items at each edge.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -15,79 +24,137 @@ EDGEITEMS = 3
 LINEWIDTH = 80
 
 
-def _float_formatter(values):
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
-        return lambda x: _special(x) or f"{x:.{PRECISION}f}"
-    absvals = np.abs(finite.astype(np.float64))
-    nonzero = absvals[absvals > 0]
-    if np.all(finite == np.round(finite)):
-        if absvals.max() >= 1e8:
-            return lambda x: _special(x) or f"{x:.{PRECISION}e}"
-        return lambda x: _special(x) or f"{x:.0f}."
-    sci = nonzero.size and (nonzero.max() / nonzero.min() > 1000.0 or nonzero.max() > 1e8
-                            or nonzero.min() < 1e-4)
-    if sci:
-        return lambda x: _special(x) or f"{x:.{PRECISION}e}"
-    return lambda x: _special(x) or f"{x:.{PRECISION}f}"
+class _Formatter:
+    """One number format for a whole tensor (PyTorch's _Formatter)."""
+
+    def __init__(self, values: np.ndarray):
+        self.floating = values.dtype.kind == "f"
+        self.int_mode = True
+        self.sci_mode = False
+        self.max_width = 1
+        flat = values.reshape(-1)
+        if not self.floating:
+            for v in flat.tolist():
+                self.max_width = max(self.max_width, len(_plain(v)))
+            return
+        flat = flat.astype(np.float64)
+        nz = flat[np.isfinite(flat) & (flat != 0)]
+        if nz.size == 0:
+            return
+        absv = np.abs(nz)
+        lo, hi = absv.min(), absv.max()
+        self.int_mode = bool(np.all(nz == np.ceil(nz)))
+        self.sci_mode = bool(hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4)
+        vals = nz.tolist()
+        if self.sci_mode:
+            self.max_width = max(len(f"{v:.{PRECISION}e}") for v in vals)
+        elif self.int_mode:
+            self.max_width = max(len(f"{v:.0f}") + 1 for v in vals)
+        else:
+            self.max_width = max(len(f"{v:.{PRECISION}f}") for v in vals)
+
+    def format(self, value) -> str:
+        if self.floating:
+            if self.sci_mode:
+                ret = f"{value:.{PRECISION}e}"
+            elif self.int_mode:
+                ret = f"{value:.0f}"
+                if not (math.isinf(value) or math.isnan(value)):
+                    ret += "."
+            else:
+                ret = f"{value:.{PRECISION}f}"
+        else:
+            ret = _plain(value)
+        return ret.rjust(self.max_width)
 
 
-def _special(x):
-    if np.isnan(x):
-        return "nan"
-    if np.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return None
+def _plain(v) -> str:
+    return str(v)  # ints and bools as Python prints them: 3, True
 
 
-def _summary_values(arr):
+def _summarized(arr: np.ndarray) -> np.ndarray:
     """The values that will be printed (edges only for big tensors)."""
-    if arr.size <= THRESHOLD or arr.ndim == 0:
-        return arr.reshape(-1)
+    if arr.ndim == 0:
+        return arr
     idx = []
     for n in arr.shape:
-        if n > 2 * EDGEITEMS:
-            idx.append(np.r_[0:EDGEITEMS, n - EDGEITEMS:n])
-        else:
-            idx.append(np.arange(n))
-    return arr[np.ix_(*idx)].reshape(-1)
+        idx.append(np.r_[0:EDGEITEMS, n - EDGEITEMS:n] if n > 2 * EDGEITEMS else np.arange(n))
+    return arr[np.ix_(*idx)]
+
+
+def _vector_str(arr, indent, summarize, fmt) -> str:
+    element_length = fmt.max_width + 2
+    per_line = max(1, (LINEWIDTH - indent) // element_length)
+    n = arr.shape[0]
+    if summarize and n > 2 * EDGEITEMS:
+        data = ([fmt.format(v) for v in arr[:EDGEITEMS].tolist()] + [" ..."] +
+                [fmt.format(v) for v in arr[-EDGEITEMS:].tolist()])
+    else:
+        data = [fmt.format(v) for v in arr.tolist()]
+    lines = [", ".join(data[i:i + per_line]) for i in range(0, len(data), per_line)]
+    return "[" + ("," + "\n" + " " * (indent + 1)).join(lines) + "]"
+
+
+def _tensor_str(arr, indent, summarize, fmt) -> str:
+    if arr.ndim == 0:
+        return fmt.format(arr.item())
+    if arr.ndim == 1:
+        return _vector_str(arr, indent, summarize, fmt)
+    n = arr.shape[0]
+    if summarize and n > 2 * EDGEITEMS:
+        rows = ([_tensor_str(arr[i], indent + 1, summarize, fmt) for i in range(EDGEITEMS)] +
+                ["..."] +
+                [_tensor_str(arr[i], indent + 1, summarize, fmt) for i in range(n - EDGEITEMS, n)])
+    else:
+        rows = [_tensor_str(arr[i], indent + 1, summarize, fmt) for i in range(n)]
+    return "[" + ("," + "\n" * (arr.ndim - 1) + " " * (indent + 1)).join(rows) + "]"
 
 
 def format_array(arr, prefix="tensor("):
-    values = _summary_values(arr)
-    kind = arr.dtype.kind
-    if kind == "b":
-        fmt = lambda x: "True" if x else "False"  # noqa: E731
-    elif kind in "iu":
-        fmt = lambda x: str(int(x))  # noqa: E731
-    else:
-        fmt = _float_formatter(values.astype(np.float64))
-    width = max((len(fmt(v)) for v in values), default=1)
-    body = np.array2string(
-        arr, separator=", ", prefix=prefix, threshold=THRESHOLD, edgeitems=EDGEITEMS,
-        max_line_width=LINEWIDTH,
-        formatter={"all": lambda x: fmt(x).rjust(width)})
-    return body
+    """The bracketed body of a tensor's repr (without prefix and suffixes)."""
+    if arr.size == 0:
+        return "[]"
+    summarize = arr.size > THRESHOLD
+    if arr.dtype == np.float16:
+        arr = arr.astype(np.float32)
+    fmt = _Formatter(_summarized(arr) if summarize else arr)
+    return _tensor_str(arr, len(prefix), summarize, fmt)
+
+
+def _add_suffixes(text, suffixes, indent):
+    out = [text]
+    last_line_len = len(text) - text.rfind("\n") + 1
+    for suffix in suffixes:
+        if last_line_len + len(suffix) + 2 > LINEWIDTH:
+            out.append(",\n" + " " * indent + suffix)
+            last_line_len = indent + len(suffix)
+        else:
+            out.append(", " + suffix)
+            last_line_len += len(suffix) + 2
+    out.append(")")
+    return "".join(out)
 
 
 def tensor_repr(t) -> str:
+    prefix = "tensor("
     arr = t._data if type(t._data) is np.ndarray else t._data.get()
-    extras = []
-    if arr.size == 0:
-        body = "[]"
-        if arr.shape != (0,):
-            extras.append(f"size={tuple(arr.shape)}")
-    else:
-        body = format_array(arr)
+    suffixes = []
     dev = t.device
     if dev.type != "cpu":
-        extras.append(f"device='{dev}'")
+        suffixes.append(f"device='{dev}'")
     d = t.dtype
-    if d not in (_dt.get_default_dtype(), _dt.int64, _dt.bool_):
-        extras.append(f"dtype={d!r}")
+    if arr.size == 0:
+        if arr.ndim != 1:
+            suffixes.append(f"size={tuple(arr.shape)}")
+        if d is not _dt.get_default_dtype():
+            suffixes.append(f"dtype={d!r}")
+        body = "[]"
+    else:
+        if d not in (_dt.get_default_dtype(), _dt.int64, _dt.bool_):
+            suffixes.append(f"dtype={d!r}")
+        body = format_array(arr, prefix)
     if t.grad_fn is not None:
-        extras.append(f"grad_fn=<{t.grad_fn.name()}>")
+        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
     elif t._rg:
-        extras.append("requires_grad=True")
-    suffix = "".join(", " + e for e in extras)
-    return f"tensor({body}{suffix})"
+        suffixes.append("requires_grad=True")
+    return _add_suffixes(prefix + body, suffixes, len(prefix))

@@ -36,8 +36,9 @@ def _finish(arr, dev, requires_grad, fn):
 
 
 def _infer_np_dtype(data):
-    """dtype for nested Python data, PyTorch-style: bool < int64 < default float."""
-    kind = 0
+    """dtype for nested Python data, PyTorch-style: bool < int64 < default float (and the
+    default float for no elements at all: tensor([]) is float32, as in PyTorch)."""
+    kind = -1
     stack = [data]
     while stack:
         x = stack.pop()
@@ -46,7 +47,7 @@ def _infer_np_dtype(data):
         elif isinstance(x, Tensor):
             kind = max(kind, {"b": 0, "i": 1, "u": 1, "f": 2}[x._data.dtype.kind])
         elif isinstance(x, (bool, np.bool_)):
-            pass
+            kind = max(kind, 0)
         elif isinstance(x, (numbers.Integral,)):
             kind = max(kind, 1)
         elif isinstance(x, numbers.Real):
@@ -55,7 +56,7 @@ def _infer_np_dtype(data):
             return None
         else:
             raise TypeError(f"tensor(): could not infer dtype of {type(x).__name__}")
-    return [np.bool_, np.int64, _dt.get_default_dtype().np][kind]
+    return [np.bool_, np.int64, _dt.get_default_dtype().np, _dt.get_default_dtype().np][kind]
 
 
 def _to_array(data, fn):
@@ -71,7 +72,11 @@ def _to_array(data, fn):
                 return [unwrap(y) for y in x]
             return x
         dtype = _infer_np_dtype(data)
-        return np.array(unwrap(data), dtype=dtype)
+        try:
+            return np.array(unwrap(data), dtype=dtype)
+        except ValueError as exc:  # ragged nesting: [[1, 2], [3]]
+            raise ValueError(f"{fn}(): nested sequences must be rectangular (every list at one "
+                             f"depth the same length): {exc}") from None
     if isinstance(data, (bool, np.bool_)):
         return np.array(data, dtype=np.bool_)
     if isinstance(data, np.generic):

@@ -137,13 +137,23 @@ def add(input, other, *, alpha=1):
 
 def sub(input, other, *, alpha=1):
     """input - alpha * other."""
+    ba, bb = _is_bool(input), _is_bool(other)
+    if ba and bb:
+        raise RuntimeError("sub(): subtraction with two bool tensors is not supported; "
+                           "use the `^` or `logical_xor()` operator instead.")
+    if ba or bb:  # PyTorch refuses a bool operand (tensor or Python bool) on either side
+        raise RuntimeError("sub(): subtraction with a bool tensor is not supported. If you "
+                           "are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
     if alpha != 1:
         other = mul(other, alpha)
     a, b = binary_operands(input, other, "sub")
-    if a.__class__ is bool or (isinstance(a, Tensor) and a._data.dtype == np.bool_):
-        raise RuntimeError("sub(): subtraction with two bool tensors is not supported; "
-                           "use the `^` or `logical_xor()` operator instead.")
     return Sub.apply(a, b)
+
+
+def _is_bool(x) -> bool:
+    return x.__class__ in (bool, np.bool_) or (isinstance(x, Tensor) and
+                                               x._data.dtype == np.bool_)
 
 
 def mul(input, other):

@@ -17,7 +17,8 @@ import numpy as np
 from .. import backend
 from ..autograd.function import Function
 from ..tensor import Tensor, _make, _wrap_dim
-from ._util import check_tensor, input_shape, broadcast_shapes
+from .. import dtypes as _dt
+from ._util import check_tensor, input_shape, broadcast_shapes, sum_to
 
 _xp = backend.get_array_module
 
@@ -116,13 +117,49 @@ def getitem(input, index):
         raise IndexError(f"Tensor.__getitem__: {exc} (tensor of shape {tuple(input.shape)})") from None
 
 
+class IndexAssign(Function):
+    """out = x with out[index] = v (v broadcast to x[index]'s shape);
+    dx = g with zeros at index,  dv = g[index] summed back to v's shape."""
+
+    @staticmethod
+    def forward(ctx, x, v, index, basic):
+        xp = _xp(x)
+        out = x.copy()
+        out[index] = v
+        mask = xp.zeros(x.shape, dtype=bool)
+        mask[index] = True
+        ctx.mask, ctx.index, ctx.basic = mask, index, basic
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        from .elementwise import where
+        nx, nv = ctx.needs_input_grad[:2]
+        gx = where(_make(ctx.mask), 0.0, g) if nx else None
+        gv = None
+        if nv:
+            vshape, vdtype = ctx._in_meta[1][:2]
+            gsel = (GetItemView if ctx.basic else GetItem).apply(g, ctx.index, ctx.basic)
+            vs = tuple(vshape)
+            while len(vs) > gsel.ndim and vs[0] == 1:   # x[0] = v of shape (1, n)
+                vs = vs[1:]
+            gv = sum_to(gsel, vs)
+            if vs != tuple(vshape):
+                gv = gv.reshape(vshape)
+            if gv._data.dtype != vdtype:
+                gv = gv.to(_dt.from_numpy_dtype(vdtype))
+        return gx, gv
+
+
 def setitem(input, index, value):
-    """x[index] = value, in place (no gradient through the assignment; use masked_fill /
-    where / index_put out of place when you need one)."""
-    from .inplace import _check_inplace_allowed
-    _check_inplace_allowed(input, "__setitem__", value)
+    """x[index] = value, in place. Under grad mode, when `input` or `value` takes part in
+    autograd, the assignment is recorded (IndexAssign): the overwritten entries get no
+    gradient and `value` gets the gradient of the entries it went to, as in PyTorch."""
+    from .inplace import _check_inplace_allowed, _old, _rebind
+    record = _check_inplace_allowed(input, "__setitem__", value)
     xp = _xp(input._data)
-    if not _is_basic(index):
+    basic = _is_basic(index)
+    if not basic:
         index = _convert_index(index, xp, input._data.shape)
     if isinstance(value, Tensor):
         v = value._data
@@ -130,6 +167,9 @@ def setitem(input, index, value):
             raise RuntimeError("__setitem__(): value is on a different device than the tensor")
     else:
         v = value
+    if record:
+        _rebind(input, IndexAssign.apply(_old(input), value, index, basic))
+        return
     input._data[index] = v
     input._vc[0] += 1
 
