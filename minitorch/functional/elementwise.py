@@ -170,14 +170,14 @@ def div(input, other, *, rounding_mode=None):
     if rounding_mode not in ("trunc", "floor"):
         raise ValueError(f"div(): rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
     a, b = binary_operands(input, other, "div")
+    ref = a if isinstance(a, Tensor) else b
     ad = a._data if isinstance(a, Tensor) else a
     bd = b._data if isinstance(b, Tensor) else b
-    xp = _xp(ad if isinstance(a, Tensor) else bd)
+    xp = _xp(ref._data)
     if rounding_mode == "floor":
         out = xp.floor_divide(ad, bd)
     else:
-        q = xp.true_divide(ad, bd)
-        out = xp.trunc(q).astype(q.dtype if xp.asarray(ad).dtype.kind == "f" else xp.result_type(ad, bd))
+        out = xp.trunc(xp.true_divide(ad, bd)).astype(ref._data.dtype)
     return _make(xp.asarray(out))
 
 

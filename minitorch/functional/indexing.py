@@ -273,8 +273,14 @@ class ScatterAdd(Function):
 
 def _scatter_index(xp, index, dim):
     """Full fancy index for scattering along dim: index itself on dim, aranges elsewhere."""
-    grids = list(xp.indices(index.shape, sparse=True))
-    grids[dim] = index
+    grids = []
+    for d, n in enumerate(index.shape):
+        if d == dim:
+            grids.append(index)
+        else:
+            shape = [1] * index.ndim
+            shape[d] = n
+            grids.append(xp.arange(n).reshape(shape))
     return tuple(grids)
 
 

@@ -136,11 +136,11 @@ def _prod_of_others(x, dim):
     ones_shape = list(x.shape)
     ones_shape[dim] = 1
     ones = xp.ones(ones_shape, dtype=x.dtype)
-    n = x.shape[dim]
-    left = xp.concatenate([ones, xp.cumprod(xp.take(x, range(n - 1), axis=dim), axis=dim)], axis=dim)
+    head = (slice(None),) * dim + (slice(0, x.shape[dim] - 1),)   # all but the last
+    # left[i] = x_0 * ... * x_{i-1};  right[i] = x_{i+1} * ... * x_{n-1}
+    left = xp.concatenate([ones, xp.cumprod(x[head], axis=dim)], axis=dim)
     rev = xp.flip(x, axis=dim)
-    right = xp.flip(xp.concatenate(
-        [ones, xp.cumprod(xp.take(rev, range(n - 1), axis=dim), axis=dim)], axis=dim), axis=dim)
+    right = xp.flip(xp.concatenate([ones, xp.cumprod(rev[head], axis=dim)], axis=dim), axis=dim)
     return (left * right).reshape(shape)
 
 
