@@ -128,6 +128,8 @@ def from_numpy(ndarray):
 
 
 def _filled(fn, size, value, dtype, device, requires_grad, default=None):
+    if not size:  # zeros() as in PyTorch; zeros(()) is the 0-d tensor
+        raise TypeError(f"{fn}() missing 1 required positional argument: 'size'")
     shape = parse_shape(size, fn)
     d, dev = _resolve(dtype, device, fn)
     npd = (d or default or _dt.get_default_dtype()).np
@@ -233,6 +235,8 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
 
 # ---------------------------------------------------------------------------- random
 def _random_float(fn, size, draw, generator, dtype, device, requires_grad):
+    if not size:
+        raise TypeError(f"{fn}() missing 1 required positional argument: 'size'")
     shape = parse_shape(size, fn)
     d, dev = _resolve(dtype, device, fn)
     d = d or _dt.get_default_dtype()
