@@ -159,7 +159,6 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is None or self._retains_grad:
             return
-        self._retains_grad = True
         import weakref
         from .autograd import grad_mode
         ref = weakref.ref(self)
@@ -171,6 +170,7 @@ class Tensor:
                 t._grad = g if t._grad is None else t._grad + g
             return None
         self.grad_fn._add_output_hook(self._out_idx, _retain)
+        self._retains_grad = _retain  # truthy; kept to move it behind later hooks
 
     @property
     def retains_grad(self) -> bool:
@@ -182,7 +182,14 @@ class Tensor:
         if not self._rg:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
-            return self.grad_fn._add_output_hook(self._out_idx, hook)
+            handle = self.grad_fn._add_output_hook(self._out_idx, hook)
+            retain = self._retains_grad
+            if retain:  # .grad is what the hooks return: retain_grad's hook runs last (PyTorch)
+                fns = self.grad_fn._out_hooks[self._out_idx]
+                if retain in fns:
+                    fns.remove(retain)
+                    fns.append(retain)
+            return handle
         if self._hooks is None:
             self._hooks = []
         return RemovableHandle(self._hooks, hook)

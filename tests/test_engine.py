@@ -1163,3 +1163,37 @@ def test_custom_function_needs_input_grad_in_forward():
     c, _ = pair(3, requires_grad=False)
     Probe.apply(x, c)
     assert seen == [(True, False)]
+
+
+def test_retain_grad_sees_grad_after_all_hooks():
+    # PyTorch runs the retain_grad hook last, whatever the registration order
+    x, tx = pair(2)
+    out = []
+    for lib_x in (x, tx):
+        y = lib_x * 2
+        y.retain_grad()
+        y.register_hook(lambda g: g * 10)
+        (y * y).sum().backward()
+        out.append((y.grad, lib_x.grad))
+    close(out[0][0], out[1][0])
+    close(out[0][1], out[1][1])
+
+
+def test_hook_runs_once_on_summed_grad_of_reused_tensor():
+    for make in (lambda x: x * 2, lambda x: x):
+        x, _ = pair(2)
+        calls = []
+        y = make(x)
+        y.register_hook(lambda g: calls.append(g.detach().numpy().copy()))
+        (y * y + y).sum().backward()
+        assert len(calls) == 1
+        np.testing.assert_allclose(calls[0], 2 * y.detach().numpy() + 1)
+
+
+def test_autograd_grad_with_none_in_grad_outputs():
+    x, tx = pair(2)
+    (g,) = minitorch.autograd.grad([(x * 2).sum(), x * 3], x,
+                                   grad_outputs=[None, minitorch.ones(2, dtype=minitorch.float64)])
+    (tg,) = torch.autograd.grad([(tx * 2).sum(), tx * 3], tx,
+                                grad_outputs=[None, torch.ones(2, dtype=torch.float64)])
+    close(g, tg)
