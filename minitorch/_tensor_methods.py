@@ -2,17 +2,20 @@
 
 `x.exp()` is `functional.exp(x)`, `x + y` is `functional.add(x, y)`, and so on: one
 implementation, two spellings, as in PyTorch. The arithmetic operators have a fast path
-for the common case (same dtype and shape, or a float tensor and a Python float) that
+for the common case (same dtype and shape, or a float tensor and a Python number) that
 skips dtype promotion; everything else goes through the full function.
 """
 from __future__ import annotations
+
+import operator
 
 import numpy as np
 
 from . import backend
 from . import dtypes as _dt
 from ._format import tensor_repr
-from .tensor import Tensor
+from .tensor import Tensor, _make
+from .autograd.grad_mode import STATE as _STATE
 from .functional import elementwise as E
 from .functional import reduction as R
 from .functional import shape as S
@@ -25,39 +28,62 @@ from .functional import inplace as IP
 _ndarray = np.ndarray
 
 
-def _fast_binary(cls, slow, name):
-    """An operator that calls `cls.apply` directly when no promotion/broadcast check is
-    needed, and `slow` (the full function) otherwise."""
+def _fast_binary(cls, array_op, slow, name):
+    """An operator with a fast path for the common case: both Tensors of one float dtype,
+    shape and device, or a float Tensor and a Python int/float (which stays weak). Then no
+    dtype promotion or broadcast check is needed, and:
+    - if the graph must record the op, `cls.apply` is called directly;
+    - otherwise (no input requires grad, or grad mode is off as inside backward) the op is
+      just `array_op` on the arrays: the same computation as `cls.forward`, with no node.
+    Everything else goes through the full function `slow`."""
     def op(self, other):
+        a = self._data
         if type(other) is Tensor:
-            a, b = self._data, other._data
-            if a.dtype is b.dtype and a.shape == b.shape and a.dtype.kind == "f":
+            b = other._data
+            if a.dtype is b.dtype and a.shape == b.shape and a.dtype.kind == "f" and \
+                    type(a) is type(b):
+                if (self._rg or other._rg) and _STATE.enabled:
+                    return cls.apply(self, other)
+                return _wrap(array_op(a, b))
+        elif (type(other) is float or type(other) is int) and a.dtype.kind == "f":
+            if self._rg and _STATE.enabled:
                 return cls.apply(self, other)
-        elif type(other) is float and self._data.dtype.kind == "f":
-            return cls.apply(self, other)
+            return _wrap(array_op(a, other))
         return slow(self, other)
     op.__name__ = name
     return op
 
 
-def _fast_reflected(cls, slow, name):
+def _fast_reflected(cls, array_op, slow, name):
+    """`other <op> self` for a Python number `other`; fast paths as in _fast_binary."""
     def op(self, other):
-        if type(other) is float and self._data.dtype.kind == "f":
-            return cls.apply(other, self)
+        a = self._data
+        if (type(other) is float or type(other) is int) and a.dtype.kind == "f":
+            if self._rg and _STATE.enabled:
+                return cls.apply(other, self)
+            return _wrap(array_op(other, a))
         return slow(other, self)
     op.__name__ = name
     return op
 
 
+def _wrap(out):
+    """A constant Tensor for an operator's result. NumPy gives a scalar, not an array,
+    for 0-d operands; Function.apply would make it a 0-d array, and so do we."""
+    if type(out) is not _ndarray and isinstance(out, np.generic):
+        out = np.asarray(out)
+    return _make(out)
+
+
 T = Tensor
-T.__add__ = _fast_binary(E.Add, E.add, "__add__")
-T.__radd__ = _fast_reflected(E.Add, E.add, "__radd__")
-T.__sub__ = _fast_binary(E.Sub, E.sub, "__sub__")
-T.__rsub__ = _fast_reflected(E.Sub, E.sub, "__rsub__")
-T.__mul__ = _fast_binary(E.Mul, E.mul, "__mul__")
-T.__rmul__ = _fast_reflected(E.Mul, E.mul, "__rmul__")
-T.__truediv__ = _fast_binary(E.Div, E.div, "__truediv__")
-T.__rtruediv__ = _fast_reflected(E.Div, E.div, "__rtruediv__")
+T.__add__ = _fast_binary(E.Add, operator.add, E.add, "__add__")
+T.__radd__ = _fast_reflected(E.Add, operator.add, E.add, "__radd__")
+T.__sub__ = _fast_binary(E.Sub, operator.sub, E.sub, "__sub__")
+T.__rsub__ = _fast_reflected(E.Sub, operator.sub, E.sub, "__rsub__")
+T.__mul__ = _fast_binary(E.Mul, operator.mul, E.mul, "__mul__")
+T.__rmul__ = _fast_reflected(E.Mul, operator.mul, E.mul, "__rmul__")
+T.__truediv__ = _fast_binary(E.Div, operator.truediv, E.div, "__truediv__")
+T.__rtruediv__ = _fast_reflected(E.Div, operator.truediv, E.div, "__rtruediv__")
 T.__floordiv__ = lambda self, other: E.div(self, other, rounding_mode="floor")
 T.__rfloordiv__ = lambda self, other: E.div(other, self, rounding_mode="floor")
 T.__mod__ = lambda self, other: E.remainder(self, other)
@@ -69,8 +95,11 @@ T.__rmatmul__ = lambda self, other: L.matmul(other, self)
 
 
 def _neg(self):
-    if self._data.dtype.kind == "f":
-        return E.Neg.apply(self)
+    a = self._data
+    if a.dtype.kind == "f":
+        if self._rg and _STATE.enabled:
+            return E.Neg.apply(self)
+        return _wrap(-a)  # no graph to record: just Neg.forward
     return E.neg(self)
 
 

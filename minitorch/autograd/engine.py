@@ -127,8 +127,10 @@ def _run(roots, root_grads, retain_graph, create_graph, targets, accumulate):
                 if not retain_graph:
                     node._release()
                 continue
-            if None in grads:
-                grads = _materialize(node, grads)
+            for g in grads:  # (`None in grads` would compare Tensors with ==)
+                if g is None:
+                    grads = _materialize(node, grads)
+                    break
             result = node.backward(node, *grads)
             if type(result) is not tuple:
                 result = (result,)

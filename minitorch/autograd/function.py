@@ -49,6 +49,15 @@ class Function:
     # outputs share the input's version counter, so an in-place change through either is seen.
     is_view = False
 
+    # Per-call state with its default here on the class, so that `apply` (run for every op)
+    # only stores what differs from it.
+    _to_save = None     # what forward passed to save_for_backward
+    _non_diff = None    # what forward passed to mark_non_differentiable
+    _fwd_args = None    # apply's arguments while forward runs (for needs_input_grad)
+    _needs = None       # needs_input_grad, once the node is recorded
+    _out_hooks = None   # output index -> hooks (Tensor.register_hook on a non-leaf)
+    _freed = False      # saved values dropped by a backward without retain_graph
+
     # ----------------------------------------------------------------- user API
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -98,14 +107,18 @@ class Function:
     def name(self) -> str:
         return type(self).__name__ + "Backward"
 
-    def __getattr__(self, name):
-        # Only reached when normal lookup fails: ``needs_input_grad`` read inside forward,
-        # before apply has recorded the node (PyTorch makes it available there too).
-        if name == "needs_input_grad":
-            args = self.__dict__.get("_fwd_args")
-            if args is not None:
-                return tuple(isinstance(a, Tensor) and a._rg for a in args)
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+    @property
+    def needs_input_grad(self) -> tuple:
+        """For each positional input of the call, whether it requires grad; readable in
+        backward and, as in PyTorch, inside forward too."""
+        needs = self._needs
+        if needs is not None:
+            return needs
+        args = self._fwd_args
+        if args is not None:
+            return tuple(isinstance(a, Tensor) and a._rg for a in args)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute "
+                             "'needs_input_grad' (the call was not recorded)")
 
     def __repr__(self):
         return f"<{self.name()} object at {hex(id(self))}>"
@@ -118,7 +131,11 @@ class Function:
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run forward on the arrays of `args` and, when grad mode is on and an input
-        requires grad, record this call as a node of the graph."""
+        requires grad, record this call as a node of the graph.
+
+        This runs for every operation, so it is written for speed: the common case (one
+        NumPy array out, no graph to record) takes the shortest path."""
+        # the arrays for forward; whether any input requires grad; one array type (device)
         arrays = []
         need = False
         first_type = None
@@ -134,47 +151,25 @@ class Function:
                     need = True
             else:
                 arrays.append(a)
-        need = need and _STATE.enabled
         ctx = _new(cls)
-        ctx._to_save = None
-        ctx._non_diff = None
-        ctx._fwd_args = args  # for ctx.needs_input_grad inside forward (see __getattr__)
+        ctx._fwd_args = args  # for ctx.needs_input_grad inside forward
         raw = cls.forward(ctx, *arrays, **kwargs)
 
-        multi = type(raw) is tuple
-        outs = raw if multi else (raw,)
-        if not all(type(o) is _ndarray for o in outs):
-            outs = _coerce_outputs(ctx, outs, arrays)
+        if type(raw) is _ndarray:     # fast path: one NumPy array, as most ops return
+            multi = False
+            outs = (raw,)
+        else:
+            multi = type(raw) is tuple
+            outs = raw if multi else (raw,)
+            if not all(type(o) is _ndarray for o in outs):
+                outs = _coerce_outputs(ctx, outs, arrays)
 
-        if not need:
+        if need and _STATE.enabled:
+            results = _record(ctx, args, arrays, outs)
+        elif multi:
             results = tuple(_make(o) for o in outs)
         else:
-            ctx._fwd_args = None  # the graph holds inputs only as far as backward needs them
-            ctx._seq = next(_seq)
-            ctx._freed = False
-            ctx._out_hooks = None
-            edges = []
-            meta = []
-            for a in args:
-                if isinstance(a, Tensor) and a._rg:
-                    fn = a.grad_fn
-                    edges.append((fn, a._out_idx, None) if fn is not None else (None, 0, a))
-                    meta.append((a._data.shape, a._data.dtype, type(a._data)))
-                else:
-                    edges.append(None)
-                    meta.append(None)
-            ctx._edges = edges
-            ctx._in_meta = meta
-            ctx.needs_input_grad = tuple(e is not None for e in edges)
-            non_diff = ctx._non_diff
-            results = []
-            for i, o in enumerate(outs):
-                rg = o.dtype.kind == "f" and not (non_diff and any(o is nd for nd in non_diff))
-                results.append(_make(o, rg, ctx if rg else None, i))
-            results = tuple(results)
-            ctx._out_meta = tuple((o.shape, o.dtype) for o in outs)
-            ctx._saved = _resolve_saved(ctx._to_save, args, arrays, outs, results)
-        ctx._to_save = None
+            results = (_make(outs[0]),)
 
         if cls.is_view:
             src = args[0]
@@ -210,6 +205,51 @@ class AccumulateGrad:
 
     def __repr__(self):
         return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+def _record(ctx, args, arrays, outs):
+    """Make `ctx` a node of the graph and return the output Tensors that point to it.
+
+    The node keeps, per input, an edge to where its gradient goes (the input's node and
+    output index, or the leaf itself) and the (shape, dtype, array type) the gradient must
+    have; per output, its (shape, dtype); and the values forward saved."""
+    ctx._fwd_args = None  # the graph holds inputs only as far as backward needs them
+    ctx._seq = next(_seq)
+    edges = []
+    meta = []
+    for a in args:
+        if isinstance(a, Tensor) and a._rg:
+            fn = a.grad_fn
+            edges.append((fn, a._out_idx, None) if fn is not None else (None, 0, a))
+            d = a._data
+            meta.append((d.shape, d.dtype, type(d)))
+        else:
+            edges.append(None)
+            meta.append(None)
+    ctx._edges = edges
+    ctx._in_meta = meta
+    ctx._needs = tuple([e is not None for e in edges])
+    non_diff = ctx._non_diff
+    if len(outs) == 1 and non_diff is None:
+        # fast path: one output, differentiable when it is floating point
+        o = outs[0]
+        rg = o.dtype.kind == "f"
+        results = (_make(o, rg, ctx if rg else None, 0),)
+        ctx._out_meta = ((o.shape, o.dtype),)
+    else:
+        results = []
+        for i, o in enumerate(outs):
+            rg = o.dtype.kind == "f" and not (non_diff and any(o is nd for nd in non_diff))
+            results.append(_make(o, rg, ctx if rg else None, i))
+        results = tuple(results)
+        ctx._out_meta = tuple([(o.shape, o.dtype) for o in outs])
+    to_save = ctx._to_save
+    if to_save is not None:
+        ctx._saved = _resolve_saved(to_save, args, arrays, outs, results)
+        ctx._to_save = None
+    else:
+        ctx._saved = None
+    return results
 
 
 def _coerce_outputs(ctx, outs, arrays):

@@ -1,0 +1,1 @@
+"""Side-by-side timings of minitorch and PyTorch, one process per framework."""
