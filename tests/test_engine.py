@@ -1197,3 +1197,38 @@ def test_autograd_grad_with_none_in_grad_outputs():
     (tg,) = torch.autograd.grad([(tx * 2).sum(), tx * 3], tx,
                                 grad_outputs=[None, torch.ones(2, dtype=torch.float64)])
     close(g, tg)
+
+
+def test_grad_mode_bare_decorators():
+    @minitorch.no_grad
+    def f(t):
+        return t * 2, minitorch.is_grad_enabled()
+
+    @minitorch.enable_grad
+    def g():
+        return minitorch.is_grad_enabled()
+
+    x, _ = pair(2)
+    y, mode = f(x)
+    assert not mode and not y.requires_grad
+    with minitorch.no_grad():
+        assert g()
+    assert minitorch.is_grad_enabled()
+
+
+@pytest.mark.parametrize("deco", [lambda: minitorch.no_grad(),
+                                  lambda: minitorch.set_grad_enabled(False)])
+def test_grad_mode_decorated_generator(deco):
+    # the mode applies inside every step of the generator, not around its creation only
+    @deco()
+    def gen():
+        got = yield minitorch.is_grad_enabled()
+        yield got, minitorch.is_grad_enabled()
+
+    it = gen()
+    assert next(it) is False
+    assert minitorch.is_grad_enabled()     # the caller keeps its own mode between steps
+    assert it.send("hi") == ("hi", False)
+    assert minitorch.is_grad_enabled()
+    with pytest.raises(StopIteration):
+        next(it)

@@ -7,6 +7,7 @@ the hot path of every operation.
 from __future__ import annotations
 
 import functools
+import inspect
 
 
 class _State:
@@ -36,6 +37,8 @@ class _GradModeContext:
 
     def __call__(self, fn):
         mode = self._mode
+        if inspect.isgeneratorfunction(fn):
+            return _wrap_generator(fn, mode)
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
@@ -48,13 +51,57 @@ class _GradModeContext:
         return wrapper
 
 
-class no_grad(_GradModeContext):
+class _NoArgDecorator(_GradModeContext):
+    """Also usable as a bare decorator, ``@no_grad`` without parentheses, as in PyTorch."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        if not callable(orig_func):
+            raise TypeError(f"{cls.__name__}() takes no arguments (got {orig_func!r})")
+        return cls()(orig_func)
+
+
+def _wrap_generator(fn, mode):
+    """A generator function whose body runs in `mode` at every step, while the caller's
+    code between steps keeps its own mode (PyTorch's _wrap_generator)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        gen = fn(*args, **kwargs)
+
+        def step(method, *arg):
+            prev = STATE.enabled
+            STATE.enabled = mode
+            try:
+                return method(*arg)
+            finally:
+                STATE.enabled = prev
+
+        try:
+            response = step(gen.send, None)
+            while True:
+                try:
+                    request = yield response
+                except GeneratorExit:
+                    step(gen.close)
+                    raise
+                except BaseException as exc:  # thrown in by the caller: pass it on
+                    response = step(gen.throw, exc)
+                else:
+                    response = step(gen.send, request)
+        except StopIteration as stop:
+            return stop.value
+    return wrapper
+
+
+class no_grad(_NoArgDecorator):
     """Operations inside record no graph: outputs have requires_grad=False."""
 
     _mode = False
 
 
-class enable_grad(_GradModeContext):
+class enable_grad(_NoArgDecorator):
     """Turn graph recording back on inside a no_grad block."""
 
     _mode = True
