@@ -732,7 +732,9 @@ def test_inplace_on_views_is_seen_by_base():
 def test_inplace_recorded_on_nonleaf_vs_torch():
     x, tx = pair(3)
     y = x * 2.0
-    y.mul_(x)
+    v = y._version
+    assert y.mul_(x) is y
+    assert y._version == v + 1 and y.grad_fn.name() == "MulBackward"
     y.add_(x, alpha=3)
     ty = tx * 2.0
     ty.mul_(tx)
@@ -1232,3 +1234,19 @@ def test_grad_mode_decorated_generator(deco):
     assert minitorch.is_grad_enabled()
     with pytest.raises(StopIteration):
         next(it)
+
+
+def test_too_few_gradients_is_caught():
+    class TooFew(Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            return x + y
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    x, _ = pair(3)
+    y, _ = pair(3)
+    with pytest.raises(RuntimeError, match="TooFewBackward.*expected 2, got 1"):
+        TooFew.apply(x, y).sum().backward()
