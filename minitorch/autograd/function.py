@@ -84,7 +84,7 @@ class Function:
         saved = self._saved
         if not saved:
             return ()
-        return tuple(_unpack(self, s) for s in saved)
+        return tuple([_unpack(self, s) for s in saved])
 
     def mark_non_differentiable(self, *arrays):
         """Declare outputs (by their arrays) that carry no gradient, like argmax indices."""

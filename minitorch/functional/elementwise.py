@@ -398,7 +398,8 @@ class Sigmoid(Function):
     def forward(ctx, x):
         xp = _xp(x)
         e = xp.exp(-xp.abs(x))
-        out = xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+        d = 1 + e
+        out = xp.where(x >= 0, 1 / d, e / d).astype(x.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
 
@@ -425,7 +426,8 @@ class Relu(Function):
 
 def _unary(cls, name, float_only=True):
     def fn(input):
-        check_tensor(input, name)
+        if not isinstance(input, Tensor):
+            check_tensor(input, name)  # raises the TypeError
         if float_only and input._data.dtype.kind != "f":
             input = cast(input, np.dtype(np.float32))
         return cls.apply(input)
