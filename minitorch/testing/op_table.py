@@ -115,6 +115,13 @@ class OpSpec:
         return out
 
 
+def _assign(a, index, value):
+    """y = a * 1; y[index] = value; the recorded __setitem__ on a tensor in the graph."""
+    y = a * 1.0
+    y[index] = value
+    return y
+
+
 def _spec(name, fn, *args, **kw):
     return OpSpec(name, fn, tuple(args), **kw)
 
@@ -337,6 +344,13 @@ add(
     _spec("gather_dim0_smaller", lambda lib, a, i: a.gather(0, i), F(S34), I((2, 3), 3), family="indexing"),
     _spec("index_select", lambda lib, a, i: lib.index_select(a, 1, i), F(S234), I((5,), 3), family="indexing"),
     _spec("index_select_dim0", lambda lib, a, i: a.index_select(0, i), F(S34), I((4,), 3), family="indexing"),
+    _spec("setitem_slice", lambda lib, a, v: _assign(a, (slice(None), slice(1, 3)), v), F(S34), F((3, 2)),
+          family="indexing"),
+    _spec("setitem_broadcast", lambda lib, a, v: _assign(a, 1, v), F(S34), F((4,)), family="indexing"),
+    _spec("setitem_mask", lambda lib, a, m: _assign(a, m, 0.5), F(S34), B(S34), family="indexing"),
+    _spec("setitem_int_array", lambda lib, a, i, v: _assign(a, i, v), F(S34), I((2,), 3, ), F((2, 4)),
+          family="indexing", fixed=lambda rng: [rng.standard_normal(S34), np.array([2, 0]),
+                                                rng.standard_normal((2, 4))]),
     _spec("masked_fill", lambda lib, a, m: a.masked_fill(m, -1.5), F(S34), B(S34), family="indexing"),
     _spec("masked_fill_broadcast", lambda lib, a, m: lib.masked_fill(a, m, 2.0), F(S234), B((3, 1)), family="indexing"),
 )
