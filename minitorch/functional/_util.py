@@ -82,23 +82,23 @@ def binary_operands(a, b, fn: str, float_result: bool = False):
         rt = _result_np_dtype(fn, float_result, a, b)
         return cast(a, rt), cast(b, rt)
     if ta:
-        if not isinstance(b, _NUMBER):
-            _raise_operand(fn, b)
-        b = as_python_scalar(b)
-        if a._data.dtype.kind == "f" and not isinstance(b, complex):
-            return a, b
-        rt = _result_np_dtype(fn, float_result, a, b)
-        return cast(a, rt), _scalar_as(b, rt)
+        return _tensor_and_scalar(a, b, fn, float_result)
     if tb:
-        if not isinstance(a, _NUMBER):
-            _raise_operand(fn, a)
-        a = as_python_scalar(a)
-        if b._data.dtype.kind == "f" and not isinstance(a, complex):
-            return a, b
-        rt = _result_np_dtype(fn, float_result, a, b)
-        return _scalar_as(a, rt), cast(b, rt)
+        t, scalar = _tensor_and_scalar(b, a, fn, float_result)
+        return scalar, t
     raise TypeError(f"{fn}(): expected at least one Tensor operand, got "
                     f"{type(a).__name__} and {type(b).__name__}")
+
+
+def _tensor_and_scalar(t, scalar, fn, float_result):
+    """(tensor, Python scalar) converted for an elementwise op; the scalar stays weak."""
+    if not isinstance(scalar, _NUMBER):
+        _raise_operand(fn, scalar)
+    scalar = as_python_scalar(scalar)
+    if t._data.dtype.kind == "f" and not isinstance(scalar, complex):
+        return t, scalar
+    rt = _result_np_dtype(fn, float_result, t, scalar)
+    return cast(t, rt), _scalar_as(scalar, rt)
 
 
 def _result_np_dtype(fn, float_result, *ops):
@@ -174,7 +174,3 @@ def parse_shape(args, fn: str):
         out.append(int(s))
     return tuple(out)
 
-
-def make(data, like=None):
-    """Wrap an array as a constant Tensor."""
-    return _make(data)
