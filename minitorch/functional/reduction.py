@@ -351,7 +351,8 @@ class LogSumExp(Function):
         ax = _axis(dims, x.ndim)
         m = xp.max(x, axis=ax, keepdims=True) if x.size else xp.zeros(kept_shape(x.shape, dims), x.dtype)
         m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype, copy=False)
-        out = xp.log(xp.sum(xp.exp(x - m), axis=ax, keepdims=True)) + m
+        with np.errstate(divide="ignore"):  # rows of all -inf give log(0) = -inf, as PyTorch
+            out = xp.log(xp.sum(xp.exp(x - m), axis=ax, keepdims=True)) + m
         if not keepdim:
             out = out.reshape([s for i, s in enumerate(x.shape) if i not in dims])
         ctx.dims, ctx.keepdim = dims, keepdim
