@@ -76,7 +76,7 @@ def run_framework(name: str, n_ops: int, reps: int, warmup: int, seed: int) -> d
     if name == "torch":
         import torch
         torch.set_num_threads(1)
-        lib, version = torch, torch.__version__
+        version = torch.__version__
 
         def leaf(a):
             return torch.tensor(a, requires_grad=True)
@@ -85,7 +85,7 @@ def run_framework(name: str, n_ops: int, reps: int, warmup: int, seed: int) -> d
             return t.detach().numpy().copy()
     elif name == "minitorch":
         import minitorch
-        lib, version = minitorch, getattr(minitorch, "__version__", "dev")
+        version = getattr(minitorch, "__version__", "dev")
 
         def leaf(a):
             return minitorch.tensor(a.copy(), requires_grad=True)

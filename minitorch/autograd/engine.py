@@ -51,7 +51,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     """Return d(outputs)/d(inputs) (vector-Jacobian products with `grad_outputs`) without
     touching any ``.grad``."""
     outputs = _as_list(outputs, "grad", "outputs")
-    single = isinstance(inputs, Tensor)
     inputs = _as_list(inputs, "grad", "inputs")
     if allow_unused is None:
         allow_unused = materialize_grads

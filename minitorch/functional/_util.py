@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import backend
 from .. import dtypes as _dt
-from ..tensor import Tensor, _make, _wrap_dim
+from ..tensor import Tensor, _wrap_dim
 
 _NUMBER = (numbers.Number, np.generic)
 

@@ -1,7 +1,6 @@
 """Comparisons and logic. Their outputs are bool tensors and carry no gradient."""
 from __future__ import annotations
 
-import numpy as np
 
 from .. import backend
 from ..tensor import Tensor, _make

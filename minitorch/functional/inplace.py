@@ -12,7 +12,6 @@ Two paths:
 """
 from __future__ import annotations
 
-import numpy as np
 
 from .. import backend
 from .. import dtypes as _dt

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import backend
 from ..autograd.function import Function
-from ..tensor import Tensor, _make
+from ..tensor import _make
 from ._util import check_tensor, sum_to, input_shape, cast
 from .. import dtypes as _dt
 

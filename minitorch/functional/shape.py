@@ -531,7 +531,7 @@ def pad(input, pad, mode="constant", value=None):
             continue
         n = shape[d]
         if a < 0 or b < 0:
-            raise RuntimeError(f"pad(): negative padding is only supported in constant mode")
+            raise RuntimeError("pad(): negative padding is only supported in constant mode")
         if mode == "reflect" and (a >= n or b >= n):
             raise RuntimeError(f"pad(): padding size should be less than the corresponding input "
                                f"dimension, but got: padding ({a}, {b}) at dimension {d} of "
