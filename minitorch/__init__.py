@@ -19,6 +19,7 @@ from .functional import *  # noqa: F401,F403
 from .functional import __dict__ as _fdict
 from . import functional
 from . import nn
+from . import optim
 from . import cuda
 
 half, double, long, int = float16, float64, int64, int32  # noqa: A001

@@ -16,6 +16,8 @@ from . import elementwise as E
 
 _xp = backend.get_array_module
 
+__all__ = ["softmax", "log_softmax"]
+
 
 class Softmax(Function):
     """y = exp(x - max) / sum(exp(x - max));  dx = y * (g - sum(g * y))."""

@@ -1,2 +1,14 @@
-"""minitorch.nn: layers come with the nn issue; `nn.functional` is here already."""
+"""minitorch.nn: Module, Parameter, containers, layers, losses, init and utils."""
 from . import functional
+from . import init
+from . import utils
+from .parameter import Parameter
+from .module import Module
+from .containers import Sequential, ModuleList, ModuleDict
+from .linear import *  # noqa: F401,F403
+from .flatten import *  # noqa: F401,F403
+from .activation import *  # noqa: F401,F403
+from .dropout import *  # noqa: F401,F403
+from .embedding import *  # noqa: F401,F403
+from .normalization import *  # noqa: F401,F403
+from .loss import *  # noqa: F401,F403

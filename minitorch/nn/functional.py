@@ -1,6 +1,9 @@
 """``minitorch.nn.functional`` (import as F): the functions layers are built on."""
 from ..functional.shape import pad
 from ..functional.elementwise import relu, sigmoid, tanh
-from ..functional.activation import softmax, log_softmax
-
-__all__ = ["pad", "relu", "sigmoid", "tanh", "softmax", "log_softmax"]
+from ..functional.activation import *  # noqa: F401,F403
+from ..functional.linear import *  # noqa: F401,F403
+from ..functional.dropout import *  # noqa: F401,F403
+from ..functional.embedding import *  # noqa: F401,F403
+from ..functional.normalization import *  # noqa: F401,F403
+from ..functional.loss import *  # noqa: F401,F403

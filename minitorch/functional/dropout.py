@@ -1,0 +1,3 @@
+"""dropout (inverted: kept values are scaled by 1/(1-p) in training)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""linear: y = x W^T + b (nn.Linear's function)."""
+
+__all__ = []

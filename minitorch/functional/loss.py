@@ -1,0 +1,3 @@
+"""Loss functions (reduction none/mean/sum), stable for logits of +-1e4."""
+
+__all__ = []

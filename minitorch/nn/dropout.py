@@ -1,0 +1,3 @@
+"""Dropout module."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Embedding module."""
+
+__all__ = []

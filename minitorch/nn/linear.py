@@ -1,0 +1,3 @@
+"""Identity, Linear (PyTorch's default init)."""
+
+__all__ = []

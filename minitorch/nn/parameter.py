@@ -1,0 +1,28 @@
+"""nn.Parameter: a Tensor that a Module registers as a learnable weight."""
+from __future__ import annotations
+
+from ..tensor import Tensor, _init
+
+
+class Parameter(Tensor):
+    """A leaf tensor with ``requires_grad=True`` (by default) that, assigned as a Module
+    attribute, shows up in ``module.parameters()``. It shares the array of `data`."""
+
+    def __new__(cls, data=None, requires_grad: bool = True):
+        if data is None:
+            from ..creation import empty
+            data = empty(0)
+        if not isinstance(data, Tensor):
+            data = Tensor(data)
+        p = object.__new__(cls)
+        _init(p, data._data, False, None, 0, None)
+        if requires_grad:
+            p.requires_grad = True
+        return p
+
+    def __init__(self, data=None, requires_grad: bool = True):
+        pass  # everything happens in __new__
+
+    def __repr__(self):
+        return "Parameter containing:\n" + super().__repr__()
+

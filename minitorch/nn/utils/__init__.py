@@ -1,0 +1,4 @@
+"""minitorch.nn.utils: gradient clipping, parameter vectors, regularization helpers."""
+from .clip_grad import *  # noqa: F401,F403
+from .convert_parameters import *  # noqa: F401,F403
+from .regularization import *  # noqa: F401,F403

@@ -1,0 +1,3 @@
+"""Regularization helpers the course teaches (L1 penalty)."""
+
+__all__ = []

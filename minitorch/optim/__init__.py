@@ -1,0 +1,1 @@
+"""minitorch.optim: optimizers with PyTorch's update rules, lr schedulers, early stopping."""
