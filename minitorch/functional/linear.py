@@ -1,3 +1,94 @@
-"""linear: y = x W^T + b (nn.Linear's function)."""
+"""linear: y = x W^T + b (nn.Linear's function).
 
-__all__ = []
+Shapes: x (..., in), W (out, in), b (out,) or broadcastable to it; y (..., out).
+With g = dL/dy and the leading dims of x and g flattened into one (N rows):
+
+    dx = g W              (..., out) @ (out, in)  ->  (..., in)
+    dW = g^T x            (out, N) @ (N, in)      ->  (out, in)
+    db = sum over rows of g                       ->  (out,)
+
+One Function does the whole layer, so a training step records one node per Linear rather
+than a transpose, a matmul and an add.
+"""
+from __future__ import annotations
+
+from .. import backend
+from ..autograd.function import Function
+from ._util import check_tensor, sum_to, input_shape
+from .linalg import MatMul
+
+_xp = backend.get_array_module
+
+__all__ = ["linear"]
+
+
+class Linear(Function):
+    """y = x @ W^T + b;  dx = g @ W,  dW = g^T @ x,  db = sum of g over the leading dims.
+
+    Backward is built from MatMul, reshape and sum on Tensors, so it differentiates again
+    (d(dx)/dW, d(dW)/dx, ... come out of those ops' own backwards)."""
+
+    @staticmethod
+    def forward(ctx, x, w, b=None):
+        ctx.save_for_backward(x, w)
+        out = _xp(x).matmul(x, w.T)   # BLAS reads the transposed view without a copy
+        if b is not None:
+            out += b                  # `out` is a fresh array: adding in place is safe
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        nx, nw, nb = ctx.needs_input_grad
+        gx = gw = gb = None
+        if nx:
+            gx = MatMul.apply(g, w)
+        if nw or nb:
+            n_out = w._data.shape[0]
+            g2 = g if g.ndim == 2 else g.reshape(-1, n_out)
+            if nw:
+                x2 = x if x.ndim == 2 else x.reshape(-1, w._data.shape[1])
+                gw = MatMul.apply(g2.mT, x2)
+            if nb:
+                gb = sum_to(g2.sum(0), input_shape(ctx, 2))
+        return gx, gw, gb
+
+
+def linear(input, weight, bias=None):
+    """y = input @ weight^T + bias, as ``torch.nn.functional.linear``.
+
+    input (..., in) or (in,); weight (out, in) (or (in,), giving one output per row);
+    bias (out,) or anything that broadcasts to it, or None."""
+    check_tensor(input, "linear")
+    check_tensor(weight, "linear", "weight")
+    if bias is not None:
+        check_tensor(bias, "linear", "bias")
+    if input.ndim == 0 or weight.ndim == 0 or weight.ndim > 2:
+        raise RuntimeError(f"linear(): expected input with at least 1 dim and a 1-D or 2-D "
+                           f"weight, got input {tuple(input.shape)} and weight "
+                           f"{tuple(weight.shape)}")
+    dt = input._data.dtype
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t._data.dtype != dt:
+            raise RuntimeError(f"linear(): expected input and {name} to have the same dtype, "
+                               f"but got {input.dtype} and {t.dtype}")
+    if dt.kind != "f":
+        raise RuntimeError(f"linear(): expected a floating point input, got {input.dtype}")
+    if weight.ndim == 1:  # y = input @ weight (+ bias): one output per row
+        out = linear(input, weight.reshape(1, -1), None).squeeze(-1)
+        return out if bias is None else out + bias
+    n_in = weight._data.shape[1]
+    if input._data.shape[-1] != n_in:
+        rows = input.numel() // max(input._data.shape[-1], 1) if input.ndim > 1 else 1
+        raise RuntimeError(f"linear(): mat1 and mat2 shapes cannot be multiplied "
+                           f"({rows}x{input._data.shape[-1]} and {n_in}x{weight._data.shape[0]}); "
+                           f"input {tuple(input.shape)}, weight {tuple(weight.shape)} "
+                           "(weight is (out_features, in_features))")
+    if bias is not None:
+        n_out = weight._data.shape[0]
+        if bias.ndim > 1 or bias.numel() not in (1, n_out):
+            raise RuntimeError(f"linear(): bias of shape {tuple(bias.shape)} does not match "
+                               f"out_features = {n_out} (expected shape ({n_out},))")
+    if input.ndim == 1:
+        return Linear.apply(input.reshape(1, -1), weight, bias).reshape(-1)
+    return Linear.apply(input, weight, bias)
