@@ -31,8 +31,10 @@ class EarlyStopping:
         should_stop: True once ``step`` has returned True.
         stopped_epoch: the 0-based epoch at which it stopped (None while running).
 
-    ``step(metric, model)`` returns True when training should stop. A NaN metric never
-    counts as an improvement.
+    ``step(metric, model)`` returns True when training should stop: at the ``patience``-th
+    epoch in a row without improvement (with ``patience=0``, at the first one). Once it
+    has returned True it keeps returning True and changes nothing (``reset()`` starts
+    over). A NaN metric never counts as an improvement.
 
     Example::
 
@@ -94,6 +96,8 @@ class EarlyStopping:
         if model is not None and not hasattr(model, "state_dict"):
             raise TypeError(f"EarlyStopping.step(): model must be an nn.Module (with "
                             f"state_dict), got {type(model).__name__}")
+        if self.should_stop:          # the decision is final: nothing changes any more
+            return True
         epoch = self.epoch
         self.epoch += 1
         if self.is_improvement(value):
@@ -103,9 +107,9 @@ class EarlyStopping:
             if self.restore_best_weights and model is not None:
                 self.best_weights = {k: v.detach().clone()
                                      for k, v in model.state_dict().items()}
-        else:
-            self.counter += 1
-        if self.counter >= self.patience and not self.should_stop:
+            return False
+        self.counter += 1
+        if self.counter >= self.patience:
             self.should_stop = True
             self.stopped_epoch = epoch
             if self.restore_best_weights and model is not None and self.best_weights is not None:
