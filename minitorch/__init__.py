@@ -22,6 +22,7 @@ from . import nn
 from . import optim
 from . import cuda
 from .serialization import save, load
+from .summary import summary
 
 half, double, long, int = float16, float64, int64, int32  # noqa: A001
 float = float32  # noqa: A001
