@@ -46,6 +46,7 @@ SPECS = [
     _spec("linear_1d_input", lambda lib, x, w, b: _F(lib).linear(x, w, b), Fa((4,)), Fa((5, 4)), Fa((5,))),
     _spec("linear_1d_weight", lambda lib, x, w: _F(lib).linear(x, w), Fa((3, 4)), Fa((4,))),
     _spec("linear_scalar_bias", lambda lib, x, w, b: _F(lib).linear(x, w, b), Fa((3, 4)), Fa((5, 4)), Fa(())),
+    _spec("linear_bias_1", lambda lib, x, w, b: _F(lib).linear(x, w, b), Fa((2, 3, 4)), Fa((5, 4)), Fa((1,))),
     _spec("relu_F", lambda lib, x: _F(lib).relu(x), Fa((3, 4), KINK0)),
     _spec("leaky_relu", lambda lib, x: _F(lib).leaky_relu(x), Fa((3, 4), KINK0)),
     _spec("leaky_relu_0.2", lambda lib, x: _F(lib).leaky_relu(x, 0.2), Fa((2, 3, 4), KINK0)),
@@ -397,6 +398,15 @@ def test_inplace_activations(make):
     # a leaf that requires grad cannot be changed in place (torch's rule)
     with pytest.raises(RuntimeError, match="leaf"):
         make(nn)(minitorch.randn(3, requires_grad=True))
+
+
+def test_functional_inplace_variants():
+    for name, args in (("relu_", ()), ("leaky_relu_", (0.3,)), ("elu_", (0.5,))):
+        x0 = _x((4, 3))
+        xm, xt = minitorch.from_numpy(x0.copy()), torch.from_numpy(x0.copy())
+        assert getattr(F, name)(xm, *args) is xm
+        getattr(torch.nn.functional, name)(xt, *args)
+        np.testing.assert_allclose(xm.numpy(), xt.numpy(), rtol=1e-12)
 
 
 def test_inplace_dropout_writes_input():

@@ -30,8 +30,8 @@ from . import inplace as _ip
 
 _xp = backend.get_array_module
 
-__all__ = ["softmax", "log_softmax", "relu", "leaky_relu", "prelu", "elu", "gelu", "silu",
-           "softplus", "sigmoid", "tanh"]
+__all__ = ["softmax", "log_softmax", "relu", "relu_", "leaky_relu", "leaky_relu_", "prelu",
+           "elu", "elu_", "gelu", "silu", "softplus", "sigmoid", "tanh"]
 
 
 # ============================================================================ softmax
@@ -176,6 +176,11 @@ def relu(input, inplace=False):
     return _maybe_inplace(E.relu, input, inplace, "relu")
 
 
+def relu_(input):
+    """relu(input, inplace=True)."""
+    return relu(input, inplace=True)
+
+
 def sigmoid(input):
     """1 / (1 + exp(-x));  dx = g * y * (1 - y) (see elementwise.Sigmoid)."""
     return E.sigmoid(input)
@@ -210,6 +215,11 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     _float_input(input, "leaky_relu")
     slope = _check_number(negative_slope, "leaky_relu", "negative_slope")
     return _maybe_inplace(lambda x: LeakyRelu.apply(x, slope), input, inplace, "leaky_relu")
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    """leaky_relu(input, negative_slope, inplace=True)."""
+    return leaky_relu(input, negative_slope, inplace=True)
 
 
 def prelu(input, weight):
@@ -266,6 +276,11 @@ def elu(input, alpha=1.0, inplace=False):
     _float_input(input, "elu")
     a = _check_number(alpha, "elu", "alpha")
     return _maybe_inplace(lambda x: Elu.apply(x, a), input, inplace, "elu")
+
+
+def elu_(input, alpha=1.0):
+    """elu(input, alpha, inplace=True)."""
+    return elu(input, alpha, inplace=True)
 
 
 # ============================================================================ smooth ones
