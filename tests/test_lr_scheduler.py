@@ -359,14 +359,15 @@ def test_one_cycle_with_sgd_momentum_trains_like_torch():
     """The schedule drives the optimizer: with lr and momentum cycling every step, the
     weights follow torch's."""
     rng = np.random.default_rng(0)
-    X, Y, W0 = rng.standard_normal((20, 4)), rng.standard_normal((20, 2)), rng.standard_normal((4, 2))
+    X, Y = rng.standard_normal((20, 4)), rng.standard_normal((20, 2))
+    W0 = rng.standard_normal((4, 2))
     out = []
-    for lib, O, Sch in ((torch, torch.optim, tls), (minitorch, optim, mls)):
+    for lib, opt_mod, sched_mod in ((torch, torch.optim, tls), (minitorch, optim, mls)):
         Xl, Yl = lib.from_numpy(X.copy()), lib.from_numpy(Y.copy())
         W = (torch.nn.Parameter if lib is torch else nn.Parameter)(lib.from_numpy(W0.copy()))
         kw = dict(foreach=False) if lib is torch else {}
-        opt = O.SGD([W], lr=0.1, momentum=0.9, nesterov=True, **kw)
-        sched = Sch.OneCycleLR(opt, max_lr=0.05, total_steps=50)
+        opt = opt_mod.SGD([W], lr=0.1, momentum=0.9, nesterov=True, **kw)
+        sched = sched_mod.OneCycleLR(opt, max_lr=0.05, total_steps=50)
         for _ in range(50):
             opt.zero_grad()
             ((Xl @ W - Yl) ** 2).mean().backward()

@@ -506,7 +506,7 @@ def test_custom_optimizer_subclass():
     """The base class is enough to write an optimizer, as in the course."""
 
     class SignSGD(optim.Optimizer):
-        def __init__(self, params, lr=optim.required):
+        def __init__(self, params, lr=optim.optimizer.required):
             super().__init__(params, dict(lr=lr))
 
         @minitorch.no_grad()

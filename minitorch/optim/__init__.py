@@ -12,7 +12,8 @@ Typical loop::
             optimizer.step()
         scheduler.step()
 """
-from .optimizer import Optimizer, required
+from .optimizer import Optimizer
+from . import optimizer
 from .sgd import SGD
 from .adagrad import Adagrad
 from .adadelta import Adadelta
@@ -22,4 +23,4 @@ from . import lr_scheduler
 from .early_stopping import EarlyStopping
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW",
-           "lr_scheduler", "EarlyStopping"]
+           "lr_scheduler", "optimizer", "EarlyStopping"]
