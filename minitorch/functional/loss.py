@@ -201,16 +201,19 @@ class NLL(Function):
     def forward(ctx, x, index, wt, valid, cdim, reduction):
         xp = _xp(x)
         picked = xp.take_along_axis(x, index, axis=cdim).squeeze(cdim)
-        loss = xp.where(valid, -(wt * picked), 0)
-        ctx.index, ctx.cdim, ctx.reduction = index, cdim, reduction
+        loss = -(wt * picked)
+        if valid is not None:   # None: no target is ignored
+            loss = xp.where(valid, loss, 0)
+        ctx.index, ctx.cdim = index, cdim
         if reduction != "mean":
             ctx.coef = xp.asarray(-wt)
-            return loss if reduction == "none" else xp.asarray(loss.sum())
-        total = loss.sum()
+            return xp.asarray(loss if reduction == "none" else loss.sum())
         wsum = wt.sum()
         with np.errstate(divide="ignore", invalid="ignore"):
-            ctx.coef = xp.asarray(xp.where(valid, -wt / wsum, 0), dtype=x.dtype)
-            return xp.asarray(total / wsum)
+            coef = -wt / wsum
+            ctx.coef = xp.asarray(coef if valid is None else xp.where(valid, coef, 0),
+                                  dtype=x.dtype)
+            return xp.asarray(loss.sum() / wsum)
 
     @staticmethod
     def backward(ctx, g):
@@ -243,8 +246,8 @@ def _check_class_weight(fn, weight, input, n_classes, same_dtype=True):
 
 def _class_index_target(fn, input, target, cdim, ignore_index, probs_allowed=False):
     """Check class-index targets: int64 (or uint8) of shape (N, d1, ...) for input
-    (N, C, d1, ...), or 0-d for an unbatched (C,) input. Returns the targets as int64, the
-    mask of samples not ignored, and the targets with ignored ones replaced by 0."""
+    (N, C, d1, ...), or 0-d for an unbatched (C,) input. Returns the mask of samples not
+    ignored (None when none is) and the targets as int64 with ignored ones replaced by 0."""
     if not isinstance(ignore_index, (int, np.integer)) or isinstance(ignore_index, bool):
         raise TypeError(f"{fn}(): argument 'ignore_index' must be int, got "
                         f"{type(ignore_index).__name__}")
@@ -265,26 +268,33 @@ def _class_index_target(fn, input, target, cdim, ignore_index, probs_allowed=Fal
     xp = _xp(t)
     t = t.astype(np.int64, copy=False)
     ignore_index = int(ignore_index)
-    valid = t != ignore_index
     n = xs[cdim]
-    bad = valid & ((t < 0) | (t >= n))
-    if bool(bad.any()):
+    lo, hi = (int(t.min()), int(t.max())) if t.size else (0, 0)
+    if lo > ignore_index or hi < ignore_index:    # the common case: nothing ignored
+        valid = None
+        bad = (t < 0) | (t >= n) if lo < 0 or hi >= n else None
+    else:
+        valid = t != ignore_index
+        bad = valid & ((t < 0) | (t >= n))
+    if bad is not None and bool(bad.any()):
         v = int(t[bad].reshape(-1)[0])
         raise IndexError(f"{fn}(): Target {v} is out of bounds: argument 'target' must hold "
                          f"class indices in [0, {n - 1}] (or ignore_index={ignore_index})")
-    safe = xp.where(valid, t, 0)
-    return valid, safe
+    return valid, (t if valid is None else xp.where(valid, t, 0))
 
 
 def _nll(input, valid, safe, weight, cdim, reduction):
-    """The NLL of log-probabilities `input` at targets `safe` (samples with valid False
-    ignored); returns the loss and the per-sample weights w_i (0 where ignored)."""
+    """The NLL of log-probabilities `input` at targets `safe` (samples where `valid` is
+    False ignored; valid None: none ignored). Returns the loss and the per-sample weights
+    w_i (0 where ignored)."""
     xp = _xp(input._data)
     dt = input._data.dtype
-    if weight is None:
-        wt = valid.astype(dt)
+    if weight is not None:
+        wt = xp.asarray(weight._data[safe])   # (a 0-d index gives a scalar)
+        if valid is not None:
+            wt = xp.where(valid, wt, 0)
     else:
-        wt = xp.where(valid, weight._data[safe], 0).astype(dt, copy=False)
+        wt = xp.ones(safe.shape, dt) if valid is None else valid.astype(dt)
     index = xp.expand_dims(safe, cdim)
     return NLL.apply(input, index, wt, valid, cdim, reduction), wt
 
@@ -362,7 +372,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         smooth = -(logp * _class_view(weight.detach(), logp.ndim, cdim)).sum(cdim)
     else:
         smooth = -logp.sum(cdim)
-    smooth = where(_make(_xp(valid).asarray(~valid)), 0.0, smooth)
+    if valid is not None:
+        smooth = where(_make(_xp(valid).asarray(~valid)), 0.0, smooth)
     if reduction == "mean":
         with np.errstate(divide="ignore", invalid="ignore"):
             smooth = smooth.sum() / _make(_xp(wt).asarray(wt.sum()))
