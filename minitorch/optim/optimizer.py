@@ -232,8 +232,11 @@ class Optimizer:
 
     @staticmethod
     def _step_tensor(value: float = 0.0) -> Tensor:
-        """The step counter, a 0-d float32 tensor on the CPU (as torch keeps it)."""
-        return _make(np.array(value, dtype=np.float32))
+        """The step counter, a 0-d tensor on the CPU as torch keeps it: float32, or float64
+        when that is the default dtype."""
+        from ..dtypes import get_default_dtype, float64
+        dt = np.float64 if get_default_dtype() is float64 else np.float32
+        return _make(np.array(value, dtype=dt))
 
     @staticmethod
     def _bump(p) -> None:
