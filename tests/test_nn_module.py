@@ -123,7 +123,7 @@ def x_pair(shape=(5, 4), seed=10):
 
 
 def to_np(t):
-    return t.detach().numpy() if isinstance(t, torch.Tensor) else t.detach().numpy()
+    return t.detach().numpy()          # torch and minitorch alike
 
 
 def close(a, b, **kw):
@@ -149,7 +149,8 @@ REGISTRATION_STEPS = [
     ("buffer b", lambda fw, m: m.register_buffer("b", fw.zeros(2))),
     ("module c", lambda fw, m: setattr(m, "c", fw.nn.Module())),
     ("param d", lambda fw, m: m.register_parameter("d", fw.nn.Parameter(fw.ones(1)))),
-    ("reassign param a keeps its place", lambda fw, m: setattr(m, "a", fw.nn.Parameter(fw.ones(2)))),
+    ("reassign param a keeps its place",
+     lambda fw, m: setattr(m, "a", fw.nn.Parameter(fw.ones(2)))),
     ("reassign module c keeps its place", lambda fw, m: setattr(m, "c", fw.nn.Module())),
     ("plain tensor to a param name", lambda fw, m: setattr(m, "a", fw.zeros(2))),
     ("None to param a", lambda fw, m: setattr(m, "a", None)),
@@ -175,8 +176,8 @@ REGISTRATION_STEPS = [
     ("add_module non-module", lambda fw, m: m.add_module("x", 3)),
     ("register_buffer int", lambda fw, m: m.register_buffer("x", 3)),
     ("register_buffer over class attr", lambda fw, m: m.register_buffer("forward", None)),
-    ("non-persistent buffer over b", lambda fw, m: (delattr(m, "b"),
-                                                    m.register_buffer("b", fw.ones(1), persistent=False))),
+    ("non-persistent buffer over b",
+     lambda fw, m: (delattr(m, "b"), m.register_buffer("b", fw.ones(1), persistent=False))),
     ("tensor to non-persistent b stays non-persistent", lambda fw, m: setattr(m, "b", fw.zeros(1))),
     ("re-register b persistent", lambda fw, m: m.register_buffer("b", fw.zeros(1))),
     ("del param a", lambda fw, m: delattr(m, "a")),
@@ -578,7 +579,8 @@ def test_load_state_dict_0d_from_1_element_and_numpy_values():
 
 def test_load_state_dict_assign_takes_the_tensors():
     mt, mm = net_pair()
-    sd = OrderedDict((k, minitorch.from_numpy(v.numpy().copy())) for k, v in mt.state_dict().items())
+    sd = OrderedDict((k, minitorch.from_numpy(v.numpy().copy()))
+                     for k, v in mt.state_dict().items())
     old = mm.scale
     mm.load_state_dict(sd, assign=True)
     assert isinstance(mm.scale, nn.Parameter) and mm.scale is not old and mm.scale.requires_grad
@@ -627,7 +629,7 @@ def test_hook_order_prepend_kwargs_and_context_manager():
         m.register_forward_pre_hook(e.make("pre0"), prepend=True)
         m.register_forward_hook(e.make("post1"))
         m.register_forward_hook(e.make("post0"), prepend=True)
-        m.register_forward_hook(lambda mod, args, kwargs, out: calls[name].append(
+        m.register_forward_hook(lambda mod, args, kwargs, out, name=name: calls[name].append(
             ("kw", sorted(kwargs))), with_kwargs=True)
         with m.register_forward_hook(e.make("ctx")):
             m(fw.ones(2))
@@ -778,7 +780,8 @@ def test_sequential_ops_match_torch(label, op, named):
 
 
 def test_sequential_forward_and_slices_share_layers():
-    st, sm = both(lambda fw, c: fw.nn.Sequential(c["Lin"](4, 6), c["Act"](), c["Lin"](6, 2, seed=3)))
+    st, sm = both(lambda fw, c: fw.nn.Sequential(c["Lin"](4, 6), c["Act"](),
+                                                 c["Lin"](6, 2, seed=3)))
     xt, xm = x_pair()
     close(sm(xm), st(xt))
     close(sm[1:](sm[0](xm)), st(xt))
@@ -916,3 +919,76 @@ def test_deepcopy_gives_independent_parameters_keeping_ties():
         np.testing.assert_array_equal(p.detach().numpy(), s)
     assert (mm.features[2].running_mean.numpy() == 0).all()
     assert list(cp.state_dict()) == list(mm.state_dict())
+
+
+# ---------------------------------------------------------------------------- real layers
+def _real(fw):
+    tnn = fw.nn
+
+    class Model(tnn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = tnn.Sequential(tnn.Flatten(), tnn.Linear(12, 8), tnn.BatchNorm1d(8),
+                                       tnn.ReLU(), tnn.Dropout(0.2))
+            self.blocks = tnn.ModuleList([tnn.Linear(8, 8) for _ in range(2)])
+            self.norm = tnn.LayerNorm(8)
+            self.head = tnn.ModuleDict({"out": tnn.Linear(8, 3), "act": tnn.Tanh()})
+
+        def forward(self, x):
+            h = self.body(x)
+            for blk in self.blocks:
+                h = h + blk(h).relu()
+            return self.head["act"](self.head["out"](self.norm(h)))
+
+    return Model()
+
+
+def test_real_layers_tree_keys_and_weights_load_from_torch():
+    mt, mm = _real(torch), _real(minitorch)
+    assert repr(mm) == repr(mt)
+    assert [(k, tuple(v.shape)) for k, v in mm.state_dict().items()] == \
+        [(k, tuple(v.shape)) for k, v in mt.state_dict().items()]
+    assert [n for n, _ in mm.named_modules()] == [n for n, _ in mt.named_modules()]
+    xt, xm = x_pair((6, 3, 4))
+    mt.train()
+    mt(xt)                                        # moves BatchNorm's running statistics
+    mm.load_state_dict(mt.state_dict())
+    mt.eval(), mm.eval()
+    close(mm(xm), mt(xt))
+    assert mm.body[2].num_batches_tracked.item() == 1
+
+
+def test_optimizer_keeps_working_after_double():
+    mm = _real(minitorch)
+    opt = minitorch.optim.SGD(mm.parameters(), lr=0.1)
+    mm.double()
+    _, x = x_pair((6, 3, 4))
+    x = x.double()
+    before = [p.detach().numpy().copy() for p in mm.parameters()]
+    loss = (mm(x) ** 2).sum()
+    loss.backward()
+    opt.step()
+    for p, b in zip(mm.parameters(), before):
+        assert p.dtype == minitorch.float64
+        np.testing.assert_allclose(p.detach().numpy(), b - 0.1 * p.grad.numpy(), rtol=1e-12)
+    opt.zero_grad()
+    assert all(p.grad is None for p in mm.parameters())
+
+
+def test_module_to_device_and_back(device):
+    mt, mm = _real(torch), _real(minitorch)
+    params = list(mm.parameters())
+    assert mm.to(device) is mm
+    assert [id(p) for p in mm.parameters()] == [id(p) for p in params]
+    assert all(p.device == minitorch.device(device) for p in params)
+    assert all(b.device == minitorch.device(device) for b in mm.buffers())
+    mm.load_state_dict(mt.state_dict())                          # CPU torch tensors
+    assert all(p.device == minitorch.device(device) for p in mm.parameters())
+    xt, xm = x_pair((6, 3, 4))
+    mt.eval(), mm.eval()
+    out = mm(xm.to(device))
+    assert out.device == minitorch.device(device)
+    close(out.cpu(), mt(xt))
+    mm.cpu()
+    assert all(p.device == minitorch.device("cpu") for p in mm.parameters())
+    assert [id(p) for p in mm.parameters()] == [id(p) for p in params]

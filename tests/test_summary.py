@@ -101,7 +101,7 @@ def test_lenet_counts_shapes_and_sizes():
 def test_batch_size_is_shown_and_scales_the_estimates():
     s1 = minitorch.summary(mlp(), (784,), verbose=False)
     s16 = minitorch.summary(mlp(), (784,), batch_size=16, verbose=False)
-    assert [r.output_shape for r in s16.rows][0] == [16, 256]
+    assert s16.rows[0].output_shape == [16, 256]
     assert s16.input_size_mb == pytest.approx(16 * s1.input_size_mb)
     assert s16.forward_backward_size_mb == pytest.approx(16 * s1.forward_backward_size_mb)
     assert s16.params_size_mb == s1.params_size_mb
@@ -210,7 +210,7 @@ def test_dtype_follows_the_model_and_can_be_given():
     s = minitorch.summary(net, (784,), verbose=False)
     assert s.params_size_mb == pytest.approx(269_322 * 8 / 2 ** 20)
     assert s.input_size_mb == pytest.approx(784 * 8 / 2 ** 20)
-    with pytest.raises(Exception):
+    with pytest.raises(RuntimeError, match="same dtype"):
         minitorch.summary(mlp(), (784,), dtype=minitorch.float64, verbose=False)
 
 
@@ -280,8 +280,10 @@ def test_failure_in_forward_cleans_up_and_reraises():
     assert all(m.training for m in net.modules())
     notes = getattr(info.value, "__notes__", [])
     assert not notes or "summary()" in notes[0]
-    with pytest.raises(Exception):
+    with pytest.raises(RuntimeError, match="cannot be multiplied") as info:
         minitorch.summary(nn.Linear(3, 3), (4,), verbose=False)      # wrong input size
+    notes = getattr(info.value, "__notes__", [])
+    assert not notes or "inputs of shape (2, 4)" in notes[0]
     assert no_hooks(net)
 
 
@@ -313,3 +315,12 @@ def test_long_names_widen_the_columns():
     row = lines[3]
     assert row.strip().startswith("AVeryLongLayerNameThatDoesNotFit-1")
     assert len(lines[0]) == len(row) + 1
+
+
+def test_summary_on_the_model_device(device):
+    net = mlp().to(device)
+    s = minitorch.summary(net, (784,), verbose=False)
+    assert s.total_params == 269_322 and s.rows[-1].output_shape == [-1, 10]
+    assert all(p.device == minitorch.device(device) for p in net.parameters())
+    s = minitorch.summary(nn.ReLU(), (4,), device=device, verbose=False)
+    assert s.rows[0].output_shape == [-1, 4]
