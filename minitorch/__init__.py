@@ -20,6 +20,7 @@ from .functional import __dict__ as _fdict
 from . import functional
 from . import nn
 from . import optim
+from . import utils
 from . import cuda
 from .serialization import save, load
 from .summary import summary

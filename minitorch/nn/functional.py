@@ -7,3 +7,6 @@ from ..functional.dropout import *  # noqa: F401,F403
 from ..functional.embedding import *  # noqa: F401,F403
 from ..functional.normalization import *  # noqa: F401,F403
 from ..functional.loss import *  # noqa: F401,F403
+from ..functional.conv import *  # noqa: F401,F403
+from ..functional.pooling import *  # noqa: F401,F403
+from ..functional.vision import *  # noqa: F401,F403

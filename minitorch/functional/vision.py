@@ -1,0 +1,3 @@
+"""interpolate (nearest, bilinear)."""
+
+__all__ = []
