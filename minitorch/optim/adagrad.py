@@ -51,13 +51,9 @@ class Adagrad(Optimizer):
         state["step"] = self._step_tensor()
         state["sum"] = self._zeros_state(p, initial_accumulator_value)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", None)
+    # defaults for groups saved by older versions (as torch's __setstate__)
+    _group_defaults = {"foreach": None, "maximize": False, "differentiable": False,
+                       "fused": None}
 
     def step(self, closure=None):
         """One Adagrad step over every parameter that has a gradient."""

@@ -332,8 +332,14 @@ class Optimizer:
         param_groups = [update_group(g, ng) for g, ng in zip(groups, saved_groups)]
         self.__setstate__({"state": state, "param_groups": param_groups})
 
+    # Keys a subclass fills into param groups that lack them (older checkpoints).
+    _group_defaults: dict = {}
+
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        for group in self.param_groups:
+            for key, value in self._group_defaults.items():
+                group.setdefault(key, value)
         # a step saved as a plain number (e.g. a hand-written checkpoint) becomes a tensor
         for s in self.state.values():
             if isinstance(s, dict) and "step" in s and not isinstance(s["step"], Tensor):

@@ -43,14 +43,9 @@ class SGD(Optimizer):
         _check_flags("SGD", differentiable, fused, foreach)
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("nesterov", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", False)
+    # defaults for groups saved by older versions (as torch's __setstate__)
+    _group_defaults = {"nesterov": False, "maximize": False, "foreach": None,
+                       "differentiable": False, "fused": False}
 
     def step(self, closure=None):
         """One SGD step over every parameter that has a gradient; returns closure()'s loss."""
