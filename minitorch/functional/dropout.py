@@ -9,6 +9,8 @@ reproducible) on the CPU and copied to the input's device.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .. import backend
@@ -17,7 +19,7 @@ from ..autograd.function import Function
 from ._util import check_tensor
 from .activation import _maybe_inplace
 
-__all__ = ["dropout"]
+__all__ = ["dropout", "dropout2d"]
 
 
 class Dropout(Function):
@@ -35,9 +37,10 @@ class Dropout(Function):
         return g * mask, None
 
 
-def _scaled_mask(x, p, generator=None):
-    """keep / (1 - p) in x's dtype on x's device, keep drawn with probability 1 - p."""
-    shape = x._data.shape
+def _scaled_mask(x, p, generator=None, shape=None):
+    """keep / (1 - p) in x's dtype on x's device, keep drawn with probability 1 - p; of
+    x's shape, or of `shape` (dropout2d's (N, C, 1, 1) channel mask)."""
+    shape = x._data.shape if shape is None else shape
     dt = x._data.dtype
     if p == 1.0:
         mask = np.zeros(shape, dtype=dt)
@@ -64,3 +67,46 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     mask = _scaled_mask(input, p)
     return _maybe_inplace(lambda x: Dropout.apply(x, mask), input, inplace, "dropout")
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Channel dropout: zero each whole channel input[n, c] with probability p and scale
+    the kept channels by 1/(1-p) (training); the identity when not training.
+
+    The mask m has shape (N, C, 1, 1) and broadcasts over H and W, so y = x * m and
+    dx = g * m (Dropout's derivative with a broadcast mask). A 3-d input is read as
+    (N, C, L) with a warning, as torch does; other ranks warn and drop over (N, C) too.
+    """
+    fn = "dropout2d"
+    check_tensor(input, fn)
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{fn}(): argument 'p' must be a number, got {type(p).__name__}")
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    p = float(p)
+    nd = input.ndim
+    if nd == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that "
+                      "channel-wise 1D dropout behavior is desired - input is interpreted as "
+                      "shape (N, C, L), where C is the channel dim. This behavior will change in "
+                      "a future release to interpret the input as one without a batch "
+                      "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout "
+                      "behavior, please switch to using dropout1d instead.", stacklevel=2)
+    elif nd != 4:
+        warnings.warn(f"dropout2d: Received a {nd}-D input to dropout2d, which is deprecated "
+                      "and will result in an error in a future release. To retain the behavior "
+                      "and silence this warning, please use dropout instead. Note that dropout2d "
+                      "exists to provide channel-wise dropout on inputs with 2 spatial "
+                      "dimensions, a channel dimension, and an optional batch dimension (i.e. 3D "
+                      "or 4D inputs).", stacklevel=2)
+    if nd < 2:
+        raise RuntimeError(f"{fn}(): Feature dropout requires at least 2 dimensions in the "
+                           f"input, got shape {tuple(input.shape)}")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"{fn}(): expected a floating point input, got {input.dtype}")
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+    shape = input._data.shape
+    mask = _scaled_mask(input, p, shape=shape[:2] + (1,) * (nd - 2))
+    return _maybe_inplace(lambda x: Dropout.apply(x, mask), input, inplace, fn)
+

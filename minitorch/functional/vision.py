@@ -1,3 +1,285 @@
-"""interpolate (nearest, bilinear)."""
+"""interpolate (nearest, nearest-exact, linear, bilinear), as torch.nn.functional.interpolate.
 
-__all__ = []
+Every mode is separable: resizing an (N, C, H, W) image is a 1-d resampling along W, then
+one along H (torch's bilinear kernel groups its products the same way:
+h0l * (w0l * x00 + w1l * x01) + h1l * (w0l * x10 + w1l * x11)). A 1-d resampling along an
+axis is a linear map with at most two taps per output position j,
+
+    y[j] = w0[j] * x[i0[j]] + w1[j] * x[i1[j]]        (nearest: y[j] = x[i0[j]])
+
+that is y = A x with a sparse matrix A (A[j, i0[j]] += w0[j], A[j, i1[j]] += w1[j]). So the
+derivative is the transposed map, dx = A^T g: every output gradient is scatter-added back
+to the source positions it was read from, with the same weights (`ResampleT`), and the
+derivative of the transposed map is A again (`Resample`). Both are linear in their input,
+so any order of derivative is exact.
+
+Source positions follow torch's formulas (aten/src/ATen/native/UpSample.h), computed in
+the input's float type for the linear modes (torch's opmath type) and in float32 for
+nearest (torch's `float scale`):
+
+    scale = in / out, or 1 / scale_factor when scale_factor is given (and not recomputed)
+    nearest:        src = min(floor(dst * scale), in - 1)
+    nearest-exact:  src = min(floor((dst + 0.5) * scale), in - 1)
+    linear, align_corners=True:  src = dst * (in - 1) / (out - 1)      (0 when out == 1)
+    linear, align_corners=False: src = max(scale * (dst + 0.5) - 0.5, 0)
+        i0 = min(floor(src), in - 1), i1 = i0 + (i0 < in - 1),
+        w1 = clamp(src - i0, 0, 1), w0 = 1 - w1
+"""
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from .. import backend
+from ..autograd.function import Function
+from ._util import check_tensor
+
+__all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear"]
+
+_xp = backend.get_array_module
+
+_MODES = ("nearest", "nearest-exact", "linear", "bilinear")
+_UNSUPPORTED = ("bicubic", "trilinear", "area")
+
+
+# ------------------------------------------------------------------------ the two maps
+def _taps_shape(n, axis, ndim):
+    return (n,) + (1,) * (ndim - 1 - axis)
+
+
+def _resample(x, axis, taps):
+    """y = A x along `axis`: y[j] = sum_k w_k[j] * x[i_k[j]] (no weight for nearest)."""
+    xp = _xp(x)
+    (i0, w0), rest = taps[0], taps[1:]
+    y = xp.take(x, i0, axis=axis)
+    if w0 is None:
+        return y
+    y = y * w0.reshape(_taps_shape(w0.shape[0], axis, x.ndim))
+    for i, w in rest:
+        y += xp.take(x, i, axis=axis) * w.reshape(_taps_shape(w.shape[0], axis, x.ndim))
+    return y
+
+
+def _segment_add(out, axis, idx, vals):
+    """out[..., idx[j], ...] += vals[..., j, ...] along axis, for a non-decreasing idx:
+    runs of equal indices are summed with one reduceat on NumPy (np.add.at is ~10x
+    slower); CuPy uses its scatter_add."""
+    xp = _xp(out)
+    lead = (slice(None),) * axis
+    if xp is not np:
+        backend.index_add_at(out, lead + (idx,), vals)
+        return
+    if idx.shape[0] == 0:
+        return
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(idx)) + 1))
+    out[lead + (idx[starts],)] += np.add.reduceat(vals, starts, axis=axis)
+
+
+def _resample_t(g, axis, taps, n_in):
+    """dx = A^T g along `axis`: g[j] * w_k[j] added back at i_k[j] (n_in positions)."""
+    xp = _xp(g)
+    shape = list(g.shape)
+    shape[axis] = n_in
+    out = xp.zeros(shape, dtype=g.dtype)
+    for i, w in taps:
+        vals = g if w is None else g * w.reshape(_taps_shape(w.shape[0], axis, g.ndim))
+        _segment_add(out, axis, i, vals)
+    return out
+
+
+class Resample(Function):
+    """y = A x along `axis` (the taps: (index, weight) pairs, weight None for nearest).
+    Derivative: dx = A^T g (ResampleT), g scatter-added to the positions read."""
+
+    @staticmethod
+    def forward(ctx, x, axis, taps, n_in):
+        ctx.axis, ctx.taps, ctx.n_in = axis, taps, n_in
+        return _resample(x, axis, taps)
+
+    @staticmethod
+    def backward(ctx, g):
+        return ResampleT.apply(g, ctx.axis, ctx.taps, ctx.n_in), None, None, None
+
+
+class ResampleT(Function):
+    """dx = A^T g along `axis`, the transpose of Resample. Derivative: d(dx)/dg applied to
+    an upstream gg is A gg (Resample): the pair differentiates into each other."""
+
+    @staticmethod
+    def forward(ctx, g, axis, taps, n_in):
+        ctx.axis, ctx.taps, ctx.n_in = axis, taps, n_in
+        return _resample_t(g, axis, taps, n_in)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return Resample.apply(gg, ctx.axis, ctx.taps, ctx.n_in), None, None, None
+
+
+# ------------------------------------------------------------------------ source indices
+def _nearest_taps(n_in, n_out, scale, exact):
+    """torch's nearest_idx / nearest_neighbor(_exact)_compute_source_index, in float32."""
+    dst = np.arange(n_out, dtype=np.int64)
+    if not exact and n_out == n_in:
+        idx = dst
+    elif not exact and n_out == 2 * n_in:
+        idx = dst >> 1
+    else:
+        s = np.float32(1.0 / scale) if scale is not None and scale > 0 \
+            else np.float32(n_in) / np.float32(n_out)
+        d = dst.astype(np.float32)
+        if exact:
+            d = d + np.float32(0.5)
+        idx = np.minimum(np.floor(d * s).astype(np.int64), n_in - 1)
+    return ((idx, None),)
+
+
+def _linear_taps(n_in, n_out, scale, align_corners, dtype):
+    """torch's area_pixel_compute_source_index + guard_index_and_lambda, in `dtype`."""
+    dt = np.dtype(dtype)
+    dst = np.arange(n_out).astype(dt)
+    if align_corners:
+        s = dt.type(n_in - 1) / dt.type(n_out - 1) if n_out > 1 else dt.type(0)
+        src = s * dst
+    else:
+        s = dt.type(1.0 / scale) if scale is not None and scale > 0 \
+            else dt.type(n_in) / dt.type(n_out)
+        src = s * (dst + dt.type(0.5)) - dt.type(0.5)
+        src = np.where(src < 0, dt.type(0), src)
+    i0 = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
+    w1 = np.clip(src - i0.astype(dt), 0, 1).astype(dt)
+    w0 = (dt.type(1) - w1).astype(dt)
+    i1 = i0 + (i0 < n_in - 1)
+    return (i0, w0), (i1, w1)
+
+
+def _to_device(taps, x):
+    dev = x.device
+    return tuple((backend.transfer(i, dev), None if w is None else backend.transfer(w, dev))
+                 for i, w in taps)
+
+
+# ------------------------------------------------------------------------ arguments
+def _spatial_tuple(value, n, name, in_spatial):
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(
+                "Input and output must have the same number of spatial dimensions, but got "
+                f"input with spatial dimensions of {list(in_spatial)} and output size of "
+                f"{value if name == 'size' else 'scale_factor of ' + str(value)}. Please "
+                "provide input tensor in (N, C, d1, d2, ...,dK) format and output size in "
+                "(o1, o2, ...,oK) format.")
+        return tuple(value)
+    return (value,) * n
+
+
+def _output_size(input, size, scale_factor, recompute_scale_factor):
+    """(output sizes, scales passed to the kernel or None per dim), as torch computes them."""
+    fn = "interpolate"
+    spatial = tuple(input.shape[2:])
+    n = len(spatial)
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is None and scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    if size is not None:
+        if recompute_scale_factor is not None and recompute_scale_factor:
+            raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+        sizes = _spatial_tuple(size, n, "size", spatial)
+        for s in sizes:
+            if isinstance(s, bool) or not isinstance(s, numbers.Integral):
+                raise TypeError(f"{fn}(): argument 'size' must be an int or a tuple of ints, "
+                                f"got {size!r}")
+            if s <= 0:
+                raise ValueError(f"{fn}(): output size must be positive, got size={size!r}")
+        return tuple(int(s) for s in sizes), (None,) * n
+    factors = _spatial_tuple(scale_factor, n, "scale_factor", spatial)
+    for f in factors:
+        if isinstance(f, bool) or not isinstance(f, numbers.Real):
+            raise TypeError(f"{fn}(): argument 'scale_factor' must be a float or a tuple of "
+                            f"floats, got {scale_factor!r}")
+    factors = tuple(float(f) for f in factors)
+    sizes = tuple(int(math.floor(float(d) * f)) for d, f in zip(spatial, factors))
+    if any(s <= 0 for s in sizes):
+        dims = "DHW"[-len(sizes):] if len(sizes) > 1 else "W"
+        raise ValueError("Input and output sizes should be greater than 0, but got input ("
+                         + ", ".join(f"{d}: {v}" for d, v in zip(dims, spatial)) + ") output ("
+                         + ", ".join(f"{d}: {v}" for d, v in zip(dims, sizes)) + ")")
+    scales = (None,) * n if recompute_scale_factor else factors
+    return sizes, scales
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    """Resize an (N, C, W) or (N, C, H, W) input to `size` or by `scale_factor`.
+
+    mode: 'nearest' and 'nearest-exact' (3-d and 4-d), 'linear' (3-d) and 'bilinear'
+    (4-d), with torch's source-index formulas (see the module docstring). align_corners
+    (linear modes only) maps the corner pixels' centres onto each other. With
+    scale_factor, the kernel uses 1/scale_factor as its step unless
+    recompute_scale_factor=True, which uses in/out of the floored output size instead.
+    Differentiable to any order (the gradient is the transposed resampling).
+    """
+    fn = "interpolate"
+    check_tensor(input, fn)
+    if not isinstance(mode, str):
+        raise TypeError(f"{fn}(): argument 'mode' must be str, got {type(mode).__name__}")
+    if mode in _UNSUPPORTED:
+        raise NotImplementedError(f"{fn}(): mode '{mode}' is not implemented in minitorch; "
+                                  f"supported modes: {', '.join(_MODES)}")
+    if mode not in _MODES:
+        raise NotImplementedError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
+            f"the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+            f"nearest-exact (got {mode})")
+    linear = mode in ("linear", "bilinear")
+    if not linear and align_corners is not None:
+        raise ValueError("align_corners option can only be set with the interpolating modes: "
+                         "linear | bilinear | bicubic | trilinear")
+    if antialias:
+        raise NotImplementedError(f"{fn}(): antialias=True is not implemented in minitorch")
+    if input.ndim not in (3, 4):
+        raise NotImplementedError(
+            f"{fn}(): minitorch supports 3D (N, C, W) and 4D (N, C, H, W) inputs, got "
+            f"{input.ndim}D input of shape {tuple(input.shape)} (mode {mode})")
+    if mode == "linear" and input.ndim != 3:
+        raise NotImplementedError(f"Got {input.ndim}D input, but linear mode needs 3D input")
+    if mode == "bilinear" and input.ndim != 4:
+        raise NotImplementedError(f"Got {input.ndim}D input, but bilinear mode needs 4D input")
+    if linear and input._data.dtype.kind != "f":
+        raise RuntimeError(f"{fn}(): mode '{mode}' needs a floating point input, got "
+                           f"{input.dtype}")
+    align = bool(align_corners) if linear else False
+    sizes, scales = _output_size(input, size, scale_factor, recompute_scale_factor)
+    if align:
+        scales = (None,) * len(sizes)     # align_corners ignores scale factors
+    out = input
+    spatial = tuple(input.shape[2:])
+    # last axis first (W, then H), as torch's bilinear groups its products
+    for k in reversed(range(len(sizes))):
+        axis = 2 + k
+        n_in, n_out = spatial[k], sizes[k]
+        if n_in == 0:
+            raise ValueError(f"{fn}(): input spatial size must be positive, got "
+                             f"{list(spatial)}")
+        if linear:
+            taps = _linear_taps(n_in, n_out, scales[k], align, input._data.dtype)
+        else:
+            taps = _nearest_taps(n_in, n_out, scales[k], mode == "nearest-exact")
+        out = Resample.apply(out, axis, _to_device(taps, input), n_in)
+    return out
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """Deprecated alias of interpolate (as torch.nn.functional.upsample)."""
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    """torch's deprecated upsample_bilinear: bilinear with align_corners=True."""
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)

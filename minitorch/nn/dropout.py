@@ -1,10 +1,10 @@
 """Dropout module."""
 from __future__ import annotations
 
-from ..functional.dropout import dropout
+from ..functional.dropout import dropout, dropout2d
 from .module import Module
 
-__all__ = ["Dropout"]
+__all__ = ["Dropout", "Dropout2d"]
 
 
 class Dropout(Module):
@@ -23,3 +23,11 @@ class Dropout(Module):
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Dropout):
+    """In training, zero each whole channel (N, C) of an (N, C, H, W) input with
+    probability p and scale the rest by 1/(1-p); in eval mode, the identity."""
+
+    def forward(self, input):
+        return dropout2d(input, self.p, self.training, self.inplace)
