@@ -1,3 +1,388 @@
-"""max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d."""
+"""Pooling: max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d (and the 1-d
+versions, which run as 2-d pooling over a height of 1). Layout NCHW; an unbatched (C, H, W)
+input works too.
 
-__all__ = []
+The Functions and their derivatives (g = dL/dout, per plane; a window is a set of input
+positions, ``idx`` the flat index ``h * W + w`` of each window's max):
+
+    MaxPool2d       out = max over each window (padding = -inf), idx = argmax
+                    dx  = MaxPoolScatter(g):  dx[idx[o]] += g[o]   (d max / d x = 1 at the
+                          argmax, 0 elsewhere; overlapping windows add up)
+    MaxPoolScatter  dx = scatter-add of g at idx, a linear map of g whose adjoint is
+                    the gather  dg[o] = gg[idx[o]]   (Gather, whose own backward is the
+                    scatter again), so double backward works
+    AvgPool2d       out = A x   (A: window sums over PyTorch's divisors), linear
+                    dx  = A^T g  (AvgPool2dAdjoint), whose backward is A gg = AvgPool2d(gg)
+    adaptive avg    out = R x C^T with constant averaging matrices R (OH, H), C (OW, W):
+                    two matmuls, differentiable any number of times
+    adaptive max    out = max over adaptive windows, idx as above; backward MaxPoolScatter
+
+The hot loops are in kernels/maxpool.py and kernels/avgpool.py (NumPy reference, Numba,
+CUDA), chosen by ``kernels.get`` for the input's array type.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .. import backend
+from .. import kernels
+from ..autograd.function import Function
+from ..tensor import Tensor, _make
+from ._util import check_tensor
+from .indexing import Gather
+from .linalg import matmul
+
+_xp = backend.get_array_module
+
+__all__ = ["max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
+           "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d"]
+
+
+# ============================================================================ arguments
+def _is_int(v) -> bool:
+    return isinstance(v, (numbers.Integral, np.integer)) and not isinstance(v, bool)
+
+
+def _pair(value, fn: str, arg: str, n: int = 2) -> tuple:
+    """An int or a sequence of 1 or n ints -> a tuple of n ints (PyTorch accepts both)."""
+    if _is_int(value):
+        return (int(value),) * n
+    if isinstance(value, (tuple, list)) and len(value) in (1, n) and all(_is_int(v) for v in value):
+        return tuple(int(v) for v in value) * (n if len(value) == 1 else 1)
+    what = "a single int, or a tuple of two ints" if n == 2 else "a single int"
+    raise RuntimeError(f"{fn}: {arg} must either be {what}, got {value!r}")
+
+
+def _check_input(input, fn: str, spatial: int = 2):
+    check_tensor(input, fn)
+    nd = input.ndim
+    shape = tuple(input.shape)
+    if nd not in (spatial + 1, spatial + 2) or any(s == 0 for s in shape[-spatial - 1:]):
+        names = "(C, H, W) or 4D (N, C, H, W)" if spatial == 2 else "(C, L) or 3D (N, C, L)"
+        raise RuntimeError(f"{fn}(): expected a non-empty {spatial + 1}D {names} input with "
+                           f"optional 0 batch size, got shape {shape}")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"{fn}(): expected a floating point input, got {input.dtype}")
+
+
+def _output_size(n_in, k, s, p, d, ceil_mode):
+    """PyTorch's pooling_output_shape: floor (or ceil) of the window count; with ceil_mode
+    the last window must start inside the input or the left padding."""
+    eff = d * (k - 1) + 1
+    n = (n_in + 2 * p - eff + ((s - 1) if ceil_mode else 0)) // s + 1
+    if ceil_mode and (n - 1) * s >= n_in + p:
+        n -= 1
+    return n
+
+
+def _pool_geometry(input, fn, kernel_size, stride, padding, dilation, ceil_mode):
+    """Check the arguments the way PyTorch does and return
+    (kernel, stride, padding, dilation, out_size) as (h, w) pairs."""
+    k = _pair(kernel_size, fn, "kernel_size")
+    s = k if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0) \
+        else _pair(stride, fn, "stride")
+    p = _pair(padding, fn, "padding")
+    d = _pair(dilation, fn, "dilation")
+    if k[0] <= 0 or k[1] <= 0:
+        raise RuntimeError(f"{fn}(): kernel size should be greater than zero, but got "
+                           f"kH: {k[0]} kW: {k[1]}")
+    if s[0] <= 0 or s[1] <= 0:
+        raise RuntimeError(f"{fn}(): stride should be greater than zero, but got "
+                           f"dH: {s[0]} dW: {s[1]}")
+    if p[0] < 0 or p[1] < 0:
+        raise RuntimeError(f"{fn}(): pad must be non-negative, but got pad: {p}")
+    if d[0] <= 0 or d[1] <= 0:
+        raise RuntimeError(f"{fn}(): dilation should be greater than zero, but got "
+                           f"dilationH: {d[0]} dilationW: {d[1]}")
+    for kk, pp, dd in zip(k, p, d):
+        if pp > ((kk - 1) * dd + 1) // 2:
+            raise RuntimeError(f"{fn}(): pad should be at most half of effective kernel size, "
+                               f"but got pad={pp}, kernel_size={kk} and dilation={dd}")
+    if p[0] > k[0] // 2 or p[1] > k[1] // 2:
+        raise RuntimeError(f"{fn}(): pad should be smaller than or equal to half of kernel "
+                           f"size, but got padW = {p[1]}, padH = {p[0]}, kW = {k[1]}, "
+                           f"kH = {k[0]}")
+    H, W = input.shape[-2:]
+    out = (_output_size(H, k[0], s[0], p[0], d[0], ceil_mode),
+           _output_size(W, k[1], s[1], p[1], d[1], ceil_mode))
+    if out[0] < 1 or out[1] < 1:
+        C = input.shape[-3]
+        raise RuntimeError(f"{fn}(): Given input size: ({C}x{H}x{W}). Calculated output size: "
+                           f"({C}x{out[0]}x{out[1]}). Output size is too small")
+    return k, s, p, d, out
+
+
+def _batched(input):
+    """(N, C, H, W) view of a 3-d or 4-d input, and whether a batch dim was added."""
+    if input.ndim == 3:
+        return input.unsqueeze(0), True
+    return input, False
+
+
+def _planes(a):
+    """A (N, C, H, W) array as C-contiguous (N*C, H, W) planes for the kernels."""
+    xp = _xp(a)
+    a = xp.ascontiguousarray(a)
+    return a.reshape((-1,) + a.shape[-2:])
+
+
+# ============================================================================ max pooling
+class MaxPool2d(Function):
+    """out = max of each window (padding = -inf), idx = flat index h*W + w of the max;
+    dx = MaxPoolScatter(g, idx): the gradient goes to the argmax of each window."""
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, padding, dilation, out_size):
+        N, C, H, W = x.shape
+        planes = _planes(x)
+        out, idx = kernels.get("maxpool", planes).forward(planes, kernel, stride, padding,
+                                                          dilation, out_size)
+        out = out.reshape(N, C, *out_size)
+        idx = idx.reshape(N, C, *out_size)
+        ctx.idx, ctx.in_size = idx, (H, W)
+        ctx.mark_non_differentiable(idx)
+        return out, idx
+
+    @staticmethod
+    def backward(ctx, g, _g_idx):
+        return MaxPoolScatter.apply(g, ctx.idx, ctx.in_size)
+
+
+class MaxPoolScatter(Function):
+    """dx = zeros (N, C, H, W) with dx[n, c, idx[n, c, o]] += g[n, c, o] (a linear map of g);
+    its backward is the gather dg[n, c, o] = gg[n, c, idx[n, c, o]], whose backward is this
+    scatter again."""
+
+    @staticmethod
+    def forward(ctx, g, idx, in_size):
+        N, C = g.shape[:2]
+        ctx.idx = idx
+        dx = kernels.get("maxpool", g).backward(_planes(g), _planes(idx), in_size)
+        return dx.reshape(N, C, *in_size)
+
+    @staticmethod
+    def backward(ctx, gg):
+        N, C, H, W = gg.shape
+        idx = ctx.idx
+        flat_idx = idx.reshape(N, C, -1)
+        dg = Gather.apply(gg.reshape(N, C, H * W), 2, flat_idx)
+        return dg.reshape(idx.shape), None, None
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """2-d max pooling over an (N, C, H, W) or (C, H, W) input, as torch.nn.functional.
+
+    ``stride`` defaults to ``kernel_size``; padding is -inf (never the max); with
+    ``return_indices`` also returns the int64 flat index ``h * W + w`` of each max inside
+    its input plane (what ``max_unpool2d`` takes)."""
+    _check_input(input, "max_pool2d")
+    return _max_pool2d(input, "max_pool2d", kernel_size, stride, padding, dilation, ceil_mode,
+                       return_indices)
+
+
+def _max_pool2d(input, fn, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
+    k, s, p, d, out_size = _pool_geometry(input, fn, kernel_size, stride, padding, dilation,
+                                          ceil_mode)
+    x, added = _batched(input)
+    out, idx = MaxPool2d.apply(x, k, s, p, d, out_size)
+    if added:
+        out, idx = out.squeeze(0), idx.squeeze(0)
+    return (out, idx) if return_indices else out
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """1-d max pooling over (N, C, L) or (C, L): 2-d pooling over a height of 1."""
+    _check_input(input, "max_pool1d", spatial=1)
+    k = _pair(kernel_size, "max_pool1d", "kernel_size", 1)[0]
+    s = k if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0) \
+        else _pair(stride, "max_pool1d", "stride", 1)[0]
+    p = _pair(padding, "max_pool1d", "padding", 1)[0]
+    d = _pair(dilation, "max_pool1d", "dilation", 1)[0]
+    out = _max_pool2d(input.unsqueeze(-2), "max_pool1d", (1, k), (1, s), (0, p), (1, d),
+                      ceil_mode, True)
+    out, idx = out[0].squeeze(-2), out[1].squeeze(-2)
+    return (out, idx) if return_indices else out
+
+
+# ============================================================================ avg pooling
+class AvgPool2d(Function):
+    """out = A x: window sums over PyTorch's divisors (a linear map);
+    dx = A^T g (AvgPool2dAdjoint): each input gets g / divisor from every window over it."""
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, padding, out_size, count_include_pad,
+                divisor_override):
+        N, C, H, W = x.shape
+        ctx.args = (kernel, stride, padding, count_include_pad, divisor_override)
+        ctx.in_size = (H, W)
+        planes = _planes(x)
+        out = kernels.get("avgpool", planes).forward(planes, kernel, stride, padding, out_size,
+                                                     count_include_pad, divisor_override)
+        return out.reshape(N, C, *out_size)
+
+    @staticmethod
+    def backward(ctx, g):
+        return AvgPool2dAdjoint.apply(g, ctx.in_size, *ctx.args)
+
+
+class AvgPool2dAdjoint(Function):
+    """dx = A^T g, the transpose of average pooling (linear in g); its backward is
+    A gg = AvgPool2d(gg)."""
+
+    @staticmethod
+    def forward(ctx, g, in_size, kernel, stride, padding, count_include_pad, divisor_override):
+        N, C, OH, OW = g.shape
+        ctx.args = (kernel, stride, padding, (OH, OW), count_include_pad, divisor_override)
+        dx = kernels.get("avgpool", g).backward(_planes(g), in_size, kernel, stride, padding,
+                                                count_include_pad, divisor_override)
+        return dx.reshape(N, C, *in_size)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return AvgPool2d.apply(gg, *ctx.args)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    """2-d average pooling over an (N, C, H, W) or (C, H, W) input, as torch.nn.functional.
+
+    Zero padding; ``count_include_pad`` divides by the window size including padding (but
+    not the part of a ceil_mode window past the right padding), otherwise by the number of
+    real inputs; ``divisor_override`` replaces the divisor."""
+    _check_input(input, "avg_pool2d")
+    return _avg_pool2d(input, "avg_pool2d", kernel_size, stride, padding, ceil_mode,
+                       count_include_pad, divisor_override)
+
+
+def _avg_pool2d(input, fn, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                divisor_override):
+    if divisor_override is not None:
+        if not _is_int(divisor_override):
+            raise TypeError(f"{fn}(): divisor_override must be an int or None, got "
+                            f"{type(divisor_override).__name__}")
+        if divisor_override == 0:
+            raise RuntimeError(f"{fn}(): divisor must be not zero")
+        divisor_override = int(divisor_override)
+    k, s, p, _, out_size = _pool_geometry(input, fn, kernel_size, stride, padding,
+                                          1, ceil_mode)
+    x, added = _batched(input)
+    out = AvgPool2d.apply(x, k, s, p, out_size, bool(count_include_pad), divisor_override)
+    return out.squeeze(0) if added else out
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    """1-d average pooling over (N, C, L) or (C, L): 2-d pooling over a height of 1."""
+    _check_input(input, "avg_pool1d", spatial=1)
+    k = _pair(kernel_size, "avg_pool1d", "kernel_size", 1)[0]
+    s = k if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0) \
+        else _pair(stride, "avg_pool1d", "stride", 1)[0]
+    p = _pair(padding, "avg_pool1d", "padding", 1)[0]
+    out = _avg_pool2d(input.unsqueeze(-2), "avg_pool1d", (1, k), (1, s), (0, p), ceil_mode,
+                      count_include_pad, None)
+    return out.squeeze(-2)
+
+
+# ============================================================================ adaptive
+def _adaptive_size(output_size, in_size, fn, n=2):
+    if _is_int(output_size) or output_size is None:
+        output_size = (output_size,) * n
+    if not isinstance(output_size, (tuple, list)) or len(output_size) != n:
+        raise RuntimeError(f"{fn}(): output_size must be {n} (an int or a tuple of {n} ints "
+                           f"or None), got {output_size!r}")
+    out = []
+    for o, i in zip(output_size, in_size):
+        if o is None:
+            o = i
+        if not _is_int(o) or o < 0:
+            raise RuntimeError(f"{fn}(): elements of output_size must be non-negative ints or "
+                               f"None, got {tuple(output_size)}")
+        out.append(int(o))
+    return tuple(out)
+
+
+def _windows(n_in, n_out):
+    """PyTorch's adaptive windows: [floor(i*in/out), ceil((i+1)*in/out)) for each i."""
+    return [((i * n_in) // n_out, -((-(i + 1) * n_in) // n_out)) for i in range(n_out)]
+
+
+def _averaging_matrix(n_in, n_out, xp, dtype):
+    """(n_out, n_in) matrix whose row i averages adaptive window i."""
+    m = np.zeros((n_out, n_in))
+    for i, (a, b) in enumerate(_windows(n_in, n_out)):
+        m[i, a:b] = 1.0 / (b - a)
+    return xp.asarray(m.astype(dtype))
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Average over PyTorch's adaptive windows (rows [floor(i*H/OH), ceil((i+1)*H/OH)), the
+    same for columns); ``output_size`` is an int or an (OH, OW) pair whose entries may be
+    None (keep that size). Computed as R @ x @ C^T with constant averaging matrices, so
+    every derivative comes from matmul."""
+    _check_input(input, "adaptive_avg_pool2d")
+    H, W = input.shape[-2:]
+    OH, OW = _adaptive_size(output_size, (H, W), "adaptive_avg_pool2d")
+    xp = _xp(input._data)
+    dt = input._data.dtype
+    rows = _make(_averaging_matrix(H, OH, xp, dt))
+    cols_t = _make(_averaging_matrix(W, OW, xp, dt).T.copy())
+    return matmul(matmul(rows, input), cols_t)
+
+
+class AdaptiveMaxPool2d(Function):
+    """out = max over each adaptive window, idx = flat index h*W + w of it (first max on
+    ties); dx = MaxPoolScatter(g, idx)."""
+
+    @staticmethod
+    def forward(ctx, x, out_size):
+        xp = _xp(x)
+        N, C, H, W = x.shape
+        OH, OW = out_size
+        out = xp.empty((N, C, OH, OW), dtype=x.dtype)
+        idx = xp.empty((N, C, OH, OW), dtype=np.int64)
+        for i, (h0, h1) in enumerate(_windows(H, OH)):
+            for j, (w0, w1) in enumerate(_windows(W, OW)):
+                win = x[:, :, h0:h1, w0:w1].reshape(N, C, -1)
+                k = win.argmax(axis=-1)
+                out[:, :, i, j] = xp.take_along_axis(win, k[..., None], axis=-1)[..., 0]
+                idx[:, :, i, j] = (h0 + k // (w1 - w0)) * W + w0 + k % (w1 - w0)
+        ctx.idx, ctx.in_size = idx, (H, W)
+        ctx.mark_non_differentiable(idx)
+        return out, idx
+
+    @staticmethod
+    def backward(ctx, g, _g_idx):
+        return MaxPoolScatter.apply(g, ctx.idx, ctx.in_size)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """Max over PyTorch's adaptive windows (see adaptive_avg_pool2d); with
+    ``return_indices`` also the int64 flat index h * W + w of each max in its plane."""
+    _check_input(input, "adaptive_max_pool2d")
+    H, W = input.shape[-2:]
+    out_size = _adaptive_size(output_size, (H, W), "adaptive_max_pool2d")
+    x, added = _batched(input)
+    out, idx = AdaptiveMaxPool2d.apply(x, out_size)
+    if added:
+        out, idx = out.squeeze(0), idx.squeeze(0)
+    return (out, idx) if return_indices else out
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """1-d adaptive average pooling over (N, C, L) or (C, L)."""
+    _check_input(input, "adaptive_avg_pool1d", spatial=1)
+    (o,) = _adaptive_size(output_size, input.shape[-1:], "adaptive_avg_pool1d", 1)
+    return adaptive_avg_pool2d(input.unsqueeze(-2), (1, o)).squeeze(-2)
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """1-d adaptive max pooling over (N, C, L) or (C, L)."""
+    _check_input(input, "adaptive_max_pool1d", spatial=1)
+    (o,) = _adaptive_size(output_size, input.shape[-1:], "adaptive_max_pool1d", 1)
+    out, idx = adaptive_max_pool2d(input.unsqueeze(-2), (1, o), True)
+    out, idx = out.squeeze(-2), idx.squeeze(-2)
+    return (out, idx) if return_indices else out

@@ -1,0 +1,205 @@
+"""Average pooling over the planes of a (B, H, W) array, forward and backward.
+
+Each face (``reference``, ``numba_impl``, ``cuda_impl``) has the same two functions::
+
+    out = face.forward(x, kernel, stride, padding, out_size, count_include_pad, divisor_override)
+    dx  = face.backward(g, in_size, kernel, stride, padding, count_include_pad, divisor_override)
+
+- ``x``: (B, H, W), C-contiguous (B = batch * channels); ``kernel``, ``stride``,
+  ``padding``, ``out_size``, ``in_size`` are (h, w) pairs of ints;
+- ``out[b, i, j] = sum of window (i, j) / divisor(i, j)``; padding contributes zeros;
+- ``backward`` is the adjoint (transpose) of that linear map: every input position
+  receives ``g[b, i, j] / divisor(i, j)`` from each window (i, j) that covers it.
+
+The divisor follows PyTorch: window (i, j) spans rows [i*sh - ph, i*sh - ph + kh) clipped
+to [.., H + ph) (a ceil_mode window sticking out past the right padding does not count
+the part outside); ``count_include_pad`` divides by that clipped size, otherwise by the
+number of real input entries in the window; ``divisor_override`` (a nonzero int or None)
+replaces both.
+"""
+from __future__ import annotations
+
+import types
+
+import numpy as np
+
+try:
+    import numba
+    _njit = numba.njit(cache=True, parallel=True)
+    _prange = numba.prange
+except ImportError:  # pragma: no cover - the Numba face is then not offered
+    numba = None
+    _njit = lambda f: f  # noqa: E731
+    _prange = range
+
+
+def divisors(in_size, kernel, stride, padding, out_size, count_include_pad, divisor_override):
+    """The (OH, OW) int64 array of divisors, by PyTorch's rule (see the module docstring)."""
+    (H, W), (kh, kw), (sh, sw), (ph, pw), (OH, OW) = in_size, kernel, stride, padding, out_size
+    if divisor_override:
+        return np.full((OH, OW), divisor_override, dtype=np.int64)
+
+    def one_axis(n_in, k, s, p, n_out):
+        start = np.arange(n_out) * s - p
+        end = np.minimum(start + k, n_in + p)
+        if count_include_pad:
+            return end - start
+        return np.minimum(end, n_in) - np.maximum(start, 0)
+
+    return one_axis(H, kh, sh, ph, OH)[:, None] * one_axis(W, kw, sw, pw, OW)[None, :]
+
+
+def _padded_size(n_in, k, s, p, n_out):
+    """Rows a zero-padded copy needs so that every window, ceil_mode's last too, fits."""
+    return max(n_in + 2 * p, (n_out - 1) * s + k)
+
+
+# ------------------------------------------------------------------------------ reference
+def _reference_forward(x, kernel, stride, padding, out_size, count_include_pad,
+                       divisor_override):
+    B, H, W = x.shape
+    (kh, kw), (sh, sw), (ph, pw), (OH, OW) = kernel, stride, padding, out_size
+    xpad = np.zeros((B, _padded_size(H, kh, sh, ph, OH), _padded_size(W, kw, sw, pw, OW)),
+                    dtype=x.dtype)
+    xpad[:, ph:ph + H, pw:pw + W] = x
+    total = np.zeros((B, OH, OW), dtype=x.dtype)
+    for a in range(kh):            # add up the window's kh*kw offsets
+        for b in range(kw):
+            total += xpad[:, a:a + (OH - 1) * sh + 1:sh, b:b + (OW - 1) * sw + 1:sw]
+    div = divisors((H, W), kernel, stride, padding, out_size, count_include_pad,
+                   divisor_override)
+    return total / div.astype(x.dtype)
+
+
+def _reference_backward(g, in_size, kernel, stride, padding, count_include_pad,
+                        divisor_override):
+    B, OH, OW = g.shape
+    H, W = in_size
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    div = divisors(in_size, kernel, stride, padding, (OH, OW), count_include_pad,
+                   divisor_override)
+    share = g / div.astype(g.dtype)          # what each entry of window (i, j) receives
+    dpad = np.zeros((B, _padded_size(H, kh, sh, ph, OH), _padded_size(W, kw, sw, pw, OW)),
+                    dtype=g.dtype)
+    for a in range(kh):
+        for b in range(kw):
+            dpad[:, a:a + (OH - 1) * sh + 1:sh, b:b + (OW - 1) * sw + 1:sw] += share
+    return np.ascontiguousarray(dpad[:, ph:ph + H, pw:pw + W])
+
+
+reference = types.SimpleNamespace(forward=_reference_forward, backward=_reference_backward)
+
+
+# ------------------------------------------------------------------------------ numba
+@_njit
+def _numba_forward_kernel(x, out, div, kh, kw, sh, sw, ph, pw):
+    B, H, W = x.shape
+    OH, OW = out.shape[1], out.shape[2]
+    for t in _prange(B * OH):
+        b = t // OH
+        i = t % OH
+        h0 = max(i * sh - ph, 0)
+        h1 = min(i * sh - ph + kh, H)
+        for j in range(OW):
+            w0 = max(j * sw - pw, 0)
+            w1 = min(j * sw - pw + kw, W)
+            total = 0.0
+            for h in range(h0, h1):
+                for w in range(w0, w1):
+                    total += x[b, h, w]
+            out[b, i, j] = total / div[i, j]
+
+
+@_njit
+def _numba_backward_kernel(g, dx, div, kh, kw, sh, sw, ph, pw):
+    # gather form: each input entry adds up the shares of the windows that cover it
+    B, OH, OW = g.shape
+    H, W = dx.shape[1], dx.shape[2]
+    for t in _prange(B * H):
+        b = t // H
+        h = t % H
+        # windows i with i*sh - ph <= h < i*sh - ph + kh
+        i0 = max((h + ph - kh) // sh + 1, 0)
+        i1 = min((h + ph) // sh + 1, OH)
+        for w in range(W):
+            j0 = max((w + pw - kw) // sw + 1, 0)
+            j1 = min((w + pw) // sw + 1, OW)
+            total = 0.0
+            for i in range(i0, i1):
+                for j in range(j0, j1):
+                    total += g[b, i, j] / div[i, j]
+            dx[b, h, w] = total
+
+
+def _numba_forward(x, kernel, stride, padding, out_size, count_include_pad, divisor_override):
+    B, H, W = x.shape
+    out = np.empty((B,) + tuple(out_size), dtype=x.dtype)
+    div = divisors((H, W), kernel, stride, padding, out_size, count_include_pad,
+                   divisor_override).astype(np.float64)
+    _numba_forward_kernel(np.ascontiguousarray(x), out, div, *kernel, *stride, *padding)
+    return out
+
+
+def _numba_backward(g, in_size, kernel, stride, padding, count_include_pad, divisor_override):
+    B, OH, OW = g.shape
+    dx = np.empty((B,) + tuple(in_size), dtype=g.dtype)
+    div = divisors(in_size, kernel, stride, padding, (OH, OW), count_include_pad,
+                   divisor_override).astype(np.float64)
+    _numba_backward_kernel(np.ascontiguousarray(g), dx, div, *kernel, *stride, *padding)
+    return dx
+
+
+numba_impl = types.SimpleNamespace(forward=_numba_forward, backward=_numba_backward)
+
+
+# ------------------------------------------------------------------------------ cuda
+_THREADS = 256
+
+
+def _launch(name, x, n, args):
+    from . import cuda_function
+    suffix = {np.dtype(np.float32): "float", np.dtype(np.float64): "double"}.get(x.dtype)
+    if suffix is None:
+        raise TypeError(f"avgpool CUDA kernel: float32 or float64 expected, got {x.dtype}")
+    if n == 0:
+        return
+    fn = cuda_function("avgpool", f"{name}_{suffix}")
+    blocks = min((n + _THREADS - 1) // _THREADS, 65535 * 16)
+    fn((blocks,), (_THREADS,), args)
+
+
+def _cuda_args(kernel, stride, padding, count_include_pad, divisor_override):
+    i64 = np.int64
+    return (*[i64(v) for v in (*kernel, *stride, *padding)], np.int32(bool(count_include_pad)),
+            i64(divisor_override or 0))
+
+
+def _cuda_forward(x, kernel, stride, padding, out_size, count_include_pad, divisor_override):
+    import cupy as cp
+    x = cp.ascontiguousarray(x)
+    B, H, W = x.shape
+    OH, OW = out_size
+    out = cp.empty((B, OH, OW), dtype=x.dtype)
+    n = B * OH * OW
+    i64 = np.int64
+    _launch("avgpool_forward", x, n, (x, out, i64(n), i64(H), i64(W), i64(OH), i64(OW),
+                                      *_cuda_args(kernel, stride, padding, count_include_pad,
+                                                  divisor_override)))
+    return out
+
+
+def _cuda_backward(g, in_size, kernel, stride, padding, count_include_pad, divisor_override):
+    import cupy as cp
+    g = cp.ascontiguousarray(g)
+    B, OH, OW = g.shape
+    H, W = in_size
+    dx = cp.empty((B, H, W), dtype=g.dtype)
+    n = B * H * W
+    i64 = np.int64
+    _launch("avgpool_backward", g, n, (g, dx, i64(n), i64(H), i64(W), i64(OH), i64(OW),
+                                       *_cuda_args(kernel, stride, padding, count_include_pad,
+                                                   divisor_override)))
+    return dx
+
+
+cuda_impl = types.SimpleNamespace(forward=_cuda_forward, backward=_cuda_backward)
