@@ -1,0 +1,84 @@
+"""One 3x3 convolution layer, forward + backward: minitorch vs PyTorch (CPU).
+
+The workload: Conv2d(64, 64, 3, padding=1) on an input of 32x64x32x32 (float32), the
+output contracted with a fixed upstream gradient (``(y * g).sum()``), backward to the
+input, the weight and the bias. Both frameworks load the same weights and see the same
+seeded input; the parent checks that the first step's output and gradients agree, then
+prints median/min/max ms per step and the ratio minitorch/torch.
+
+    python benchmarks/conv_layer.py                 # both frameworks, table + check
+    python benchmarks/conv_layer.py --threads 1     # single-threaded BLAS in both
+    python benchmarks/conv_layer.py --json out.json
+
+Target: at most 1.5x PyTorch's time (plain NumPy im2col with tensordot is about 2.9x).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+
+def make_data(seed: int, batch: int, channels: int, size: int):
+    """Conv2d weights in PyTorch's layout (out, in, kh, kw), an input and an upstream
+    gradient."""
+    rng = np.random.default_rng(seed)
+    bound = 1 / np.sqrt(channels * 9)
+    state = {"weight": rng.uniform(-bound, bound, (channels, channels, 3, 3)).astype(np.float32),
+             "bias": rng.uniform(-bound, bound, channels).astype(np.float32)}
+    x = rng.standard_normal((batch, channels, size, size), dtype=np.float32)
+    g = rng.standard_normal((batch, channels, size, size), dtype=np.float32)
+    return state, x, g
+
+
+def run_framework(name: str, args) -> dict:
+    info = harness.framework_info(name)
+    lib = info["lib"]
+    state, xa, ga = make_data(args.seed, args.batch, args.channels, args.size)
+    conv = lib.nn.Conv2d(args.channels, args.channels, 3, padding=1)
+    conv.load_state_dict({k: lib.from_numpy(v.copy()) for k, v in state.items()})
+    x = lib.from_numpy(xa).requires_grad_(True)
+    g = lib.from_numpy(ga)
+    first = {}
+
+    def step():
+        x.grad = None
+        conv.weight.grad = None
+        conv.bias.grad = None
+        y = conv(x)
+        (y * g).sum().backward()
+        if not first:
+            first.update(y=y.detach().numpy()[0, :2, :3, :3].tolist(),
+                         x_grad=x.grad.numpy()[0, :2, :3, :3].tolist(),
+                         w_grad=conv.weight.grad.numpy()[:2, :2].tolist(),
+                         b_grad=conv.bias.grad.numpy()[:8].tolist(),
+                         dtype=str(y.dtype).rsplit(".", 1)[-1])
+
+    res = harness.time_steps(step, args.reps, args.warmup)
+    res.update(framework=name, version=info["version"], batch=args.batch, check=first)
+    return res
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--channels", type=int, default=64)
+    p.add_argument("--size", type=int, default=32)
+    harness.add_common_args(p, reps=10, warmup=2, rounds=2, threads=0, target=1.5)
+    args = p.parse_args(argv)
+    child = ["--batch", str(args.batch), "--channels", str(args.channels), "--size",
+             str(args.size), "--reps", str(args.reps), "--warmup", str(args.warmup),
+             "--seed", str(args.seed)]
+    title = (f"Conv2d({args.channels}, {args.channels}, 3, padding=1) on "
+             f"{args.batch}x{args.channels}x{args.size}x{args.size} float32: forward + backward")
+    # sums of 576 products each: float32 rounding differs between the two GEMMs
+    return harness.main_for(__file__, args, child, run_framework, title, rtol=1e-3, atol=1e-3)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
