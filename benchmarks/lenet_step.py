@@ -37,10 +37,9 @@ def make_data(seed: int, batch: int):
     rng = np.random.default_rng(seed)
     state = {}
     for name, shape in SHAPES:
-        fan_in = int(np.prod(shape[1:])) if name.endswith("weight") else state_fan
-        bound = 1 / np.sqrt(fan_in)
+        weight_shape = shape if name.endswith("weight") else state[name[:-4] + "weight"].shape
+        bound = 1 / np.sqrt(int(np.prod(weight_shape[1:])))     # 1/sqrt(fan_in)
         state[name] = rng.uniform(-bound, bound, shape).astype(np.float32)
-        state_fan = fan_in
     x = rng.random((batch, 1, 32, 32), dtype=np.float32)
     y = rng.integers(0, 10, batch).astype(np.int64)
     return state, x, y

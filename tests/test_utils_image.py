@@ -155,3 +155,14 @@ def test_write_png_gray_and_rgba(tmp_path):
         write_png(gray.astype(np.float32), buf)
     with pytest.raises(ValueError, match="channels"):
         write_png(np.zeros((2, 2, 2), np.uint8), buf)
+
+
+def test_make_grid_and_save_image_on_device(device):
+    x = _batch(3, 1, 2, 3)
+    g = make_grid(minitorch.tensor(x, device=device), nrow=2, padding=1)
+    assert g.device == minitorch.device(device)
+    np.testing.assert_array_equal(g.cpu().numpy(), make_grid(minitorch.tensor(x), nrow=2,
+                                                             padding=1).numpy())
+    buf = io.BytesIO()
+    save_image(minitorch.tensor(x, device=device), buf, nrow=2, padding=1)
+    assert read_png(buf.getvalue()).shape == (2 * 3 + 1, 2 * 4 + 1, 3)

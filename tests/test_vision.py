@@ -295,3 +295,21 @@ def test_batchnorm2d_gradgradcheck():
     x = minitorch.randn(3, 2, 2, 2, dtype=minitorch.float64, requires_grad=True)
     assert gradcheck(lambda x: m(x), (x,))
     assert gradgradcheck(lambda x: m(x), (x,))
+
+
+# ------------------------------------------------------------------------ on each device
+@pytest.mark.parametrize("mode, align", [("nearest", None), ("bilinear", False),
+                                         ("bilinear", True)])
+def test_interpolate_on_device(device, mode, align):
+    x = np.random.default_rng(0).standard_normal((2, 3, 5, 6)).astype(np.float32)
+    g = np.random.default_rng(1).standard_normal((2, 3, 9, 13)).astype(np.float32)
+    mx = minitorch.tensor(x, device=device, requires_grad=True)
+    tx = torch.tensor(x, requires_grad=True)
+    my = F.interpolate(mx, size=(9, 13), mode=mode, align_corners=align)
+    ty = TF.interpolate(tx, size=(9, 13), mode=mode, align_corners=align)
+    assert my.device == mx.device and my.dtype == minitorch.float32
+    my.backward(minitorch.tensor(g, device=device))
+    ty.backward(torch.tensor(g))
+    np.testing.assert_allclose(my.detach().cpu().numpy(), ty.detach().numpy(), rtol=1e-5,
+                               atol=1e-6)
+    np.testing.assert_allclose(mx.grad.cpu().numpy(), tx.grad.numpy(), rtol=1e-5, atol=1e-5)
