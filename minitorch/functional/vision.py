@@ -8,10 +8,11 @@ axis is a linear map with at most two taps per output position j,
     y[j] = w0[j] * x[i0[j]] + w1[j] * x[i1[j]]        (nearest: y[j] = x[i0[j]])
 
 that is y = A x with a sparse matrix A (A[j, i0[j]] += w0[j], A[j, i1[j]] += w1[j]). So the
-derivative is the transposed map, dx = A^T g: every output gradient is scatter-added back
-to the source positions it was read from, with the same weights (`ResampleT`), and the
-derivative of the transposed map is A again (`Resample`). Both are linear in their input,
-so any order of derivative is exact.
+derivative is the transposed map, dx = A^T g: every output gradient goes back to the
+source positions it was read from, with the same weights. A^T is stored the same way (for
+each input position, the outputs that read it and their weights), so the gradient is a
+gather and a weighted sum too, and the derivative of A^T is A again: `Resample` with
+the two tap lists swapped. Both maps are linear, so any order of derivative is exact.
 
 Source positions follow torch's formulas (aten/src/ATen/native/UpSample.h), computed in
 the input's float type for the linear modes (torch's opmath type) and in float32 for
@@ -50,71 +51,68 @@ def _taps_shape(n, axis, ndim):
 
 
 def _resample(x, axis, taps):
-    """y = A x along `axis`: y[j] = sum_k w_k[j] * x[i_k[j]] (no weight for nearest)."""
+    """y = A x along `axis`: y[j] = sum_k w_k[j] * x[i_k[j]] (weight None: 1)."""
     xp = _xp(x)
-    (i0, w0), rest = taps[0], taps[1:]
-    y = xp.take(x, i0, axis=axis)
-    if w0 is None:
-        return y
-    y = y * w0.reshape(_taps_shape(w0.shape[0], axis, x.ndim))
-    for i, w in rest:
-        y += xp.take(x, i, axis=axis) * w.reshape(_taps_shape(w.shape[0], axis, x.ndim))
+    y = None
+    for i, w in taps:
+        term = xp.take(x, i, axis=axis)
+        if w is not None:
+            term *= w.reshape(_taps_shape(w.shape[0], axis, x.ndim))
+        if y is None:
+            y = term
+        else:
+            y += term
     return y
 
 
-def _segment_add(out, axis, idx, vals):
-    """out[..., idx[j], ...] += vals[..., j, ...] along axis, for a non-decreasing idx:
-    runs of equal indices are summed with one reduceat on NumPy (np.add.at is ~10x
-    slower); CuPy uses its scatter_add."""
-    xp = _xp(out)
-    lead = (slice(None),) * axis
-    if xp is not np:
-        backend.index_add_at(out, lead + (idx,), vals)
-        return
-    if idx.shape[0] == 0:
-        return
-    starts = np.concatenate(([0], np.flatnonzero(np.diff(idx)) + 1))
-    out[lead + (idx[starts],)] += np.add.reduceat(vals, starts, axis=axis)
-
-
-def _resample_t(g, axis, taps, n_in):
-    """dx = A^T g along `axis`: g[j] * w_k[j] added back at i_k[j] (n_in positions)."""
-    xp = _xp(g)
-    shape = list(g.shape)
-    shape[axis] = n_in
-    out = xp.zeros(shape, dtype=g.dtype)
-    for i, w in taps:
-        vals = g if w is None else g * w.reshape(_taps_shape(w.shape[0], axis, g.ndim))
-        _segment_add(out, axis, i, vals)
-    return out
+def _transpose_taps(taps, n_in, dtype):
+    """The taps of A^T (one per input position) from the taps of A (one per output
+    position): column i of A lists the outputs j that read input i, with their weights;
+    slot s of the result holds the s-th of them for every i (weight 0 where column i has
+    fewer entries). So A^T g is again a gather plus weighted sum, as fast as the forward
+    pass (a scatter-add with np.add.at or reduceat is 5-10x slower). A slot that every
+    column fills with weight 1 (nearest upsampling by an integer factor) needs no weight."""
+    n_out = taps[0][0].shape[0]
+    rows = np.concatenate([np.arange(n_out)] * len(taps))
+    cols = np.concatenate([i for i, _ in taps])
+    weights = np.concatenate([np.ones(n_out, dtype) if w is None else w for _, w in taps])
+    unit = all(w is None for _, w in taps)
+    keep = weights != 0
+    rows, cols, weights = rows[keep], cols[keep], weights[keep]
+    order = np.argsort(cols, kind="stable")
+    rows, cols, weights = rows[order], cols[order], weights[order]
+    counts = np.bincount(cols, minlength=n_in)
+    rank = np.arange(cols.shape[0]) - (np.cumsum(counts) - counts)[cols]
+    out = []
+    for slot in range(int(counts.max()) if counts.size else 0):
+        sel = rank == slot
+        idx = np.zeros(n_in, np.int64)
+        idx[cols[sel]] = rows[sel]
+        if unit and bool(np.all(counts > slot)):
+            out.append((idx, None))
+            continue
+        w = np.zeros(n_in, dtype)
+        w[cols[sel]] = weights[sel]
+        out.append((idx, w))
+    return tuple(out)
 
 
 class Resample(Function):
-    """y = A x along `axis` (the taps: (index, weight) pairs, weight None for nearest).
-    Derivative: dx = A^T g (ResampleT), g scatter-added to the positions read."""
+    """y = A x along `axis`, A given by its taps (index, weight) per output position
+    (weight None: 1) and by the taps of A^T per input position (`taps_t`).
+
+    Derivative: y is linear in x, so dx = A^T g: each output's gradient goes back to
+    the inputs it read, with the same weights. That is Resample again with the two tap
+    lists swapped, and so on for every higher derivative."""
 
     @staticmethod
-    def forward(ctx, x, axis, taps, n_in):
-        ctx.axis, ctx.taps, ctx.n_in = axis, taps, n_in
+    def forward(ctx, x, axis, taps, taps_t):
+        ctx.axis, ctx.taps, ctx.taps_t = axis, taps, taps_t
         return _resample(x, axis, taps)
 
     @staticmethod
     def backward(ctx, g):
-        return ResampleT.apply(g, ctx.axis, ctx.taps, ctx.n_in), None, None, None
-
-
-class ResampleT(Function):
-    """dx = A^T g along `axis`, the transpose of Resample. Derivative: d(dx)/dg applied to
-    an upstream gg is A gg (Resample): the pair differentiates into each other."""
-
-    @staticmethod
-    def forward(ctx, g, axis, taps, n_in):
-        ctx.axis, ctx.taps, ctx.n_in = axis, taps, n_in
-        return _resample_t(g, axis, taps, n_in)
-
-    @staticmethod
-    def backward(ctx, gg):
-        return Resample.apply(gg, ctx.axis, ctx.taps, ctx.n_in), None, None, None
+        return Resample.apply(g, ctx.axis, ctx.taps_t, ctx.taps), None, None, None
 
 
 # ------------------------------------------------------------------------ source indices
@@ -158,6 +156,11 @@ def _to_device(taps, x):
     dev = x.device
     return tuple((backend.transfer(i, dev), None if w is None else backend.transfer(w, dev))
                  for i, w in taps)
+
+
+def _resample_axis(x, axis, taps, n_in, dtype):
+    taps_t = _transpose_taps(taps, n_in, dtype)
+    return Resample.apply(x, axis, _to_device(taps, x), _to_device(taps_t, x))
 
 
 # ------------------------------------------------------------------------ arguments
@@ -267,7 +270,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             taps = _linear_taps(n_in, n_out, scales[k], align, input._data.dtype)
         else:
             taps = _nearest_taps(n_in, n_out, scales[k], mode == "nearest-exact")
-        out = Resample.apply(out, axis, _to_device(taps, input), n_in)
+        out = _resample_axis(out, axis, taps, n_in, input._data.dtype)
     return out
 
 
