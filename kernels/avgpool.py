@@ -112,23 +112,21 @@ def _numba_forward_kernel(x, out, div, kh, kw, sh, sw, ph, pw):
 
 @_njit
 def _numba_backward_kernel(g, dx, div, kh, kw, sh, sw, ph, pw):
-    # gather form: each input entry adds up the shares of the windows that cover it
+    # scatter form, one plane per thread (no two threads write one place): every entry of
+    # window (i, j) receives g / divisor; dx arrives zeroed
     B, OH, OW = g.shape
     H, W = dx.shape[1], dx.shape[2]
-    for t in _prange(B * H):
-        b = t // H
-        h = t % H
-        # windows i with i*sh - ph <= h < i*sh - ph + kh
-        i0 = max((h + ph - kh) // sh + 1, 0)
-        i1 = min((h + ph) // sh + 1, OH)
-        for w in range(W):
-            j0 = max((w + pw - kw) // sw + 1, 0)
-            j1 = min((w + pw) // sw + 1, OW)
-            total = 0.0
-            for i in range(i0, i1):
-                for j in range(j0, j1):
-                    total += g[b, i, j] / div[i, j]
-            dx[b, h, w] = total
+    for b in _prange(B):
+        for i in range(OH):
+            h0 = max(i * sh - ph, 0)
+            h1 = min(i * sh - ph + kh, H)
+            for j in range(OW):
+                w0 = max(j * sw - pw, 0)
+                w1 = min(j * sw - pw + kw, W)
+                share = g[b, i, j] / div[i, j]
+                for h in range(h0, h1):
+                    for w in range(w0, w1):
+                        dx[b, h, w] += share
 
 
 def _numba_forward(x, kernel, stride, padding, out_size, count_include_pad, divisor_override):
@@ -142,7 +140,7 @@ def _numba_forward(x, kernel, stride, padding, out_size, count_include_pad, divi
 
 def _numba_backward(g, in_size, kernel, stride, padding, count_include_pad, divisor_override):
     B, OH, OW = g.shape
-    dx = np.empty((B,) + tuple(in_size), dtype=g.dtype)
+    dx = np.zeros((B,) + tuple(in_size), dtype=g.dtype)
     div = divisors(in_size, kernel, stride, padding, (OH, OW), count_include_pad,
                    divisor_override).astype(np.float64)
     _numba_backward_kernel(np.ascontiguousarray(g), dx, div, *kernel, *stride, *padding)
