@@ -37,6 +37,9 @@ def make_data(seed: int, batch: int, channels: int, size: int):
 
 
 def run_framework(name: str, args) -> dict:
+    threads = os.environ.get("BENCH_THREADS")
+    if threads and threads != "0":
+        os.environ.setdefault("NUMBA_NUM_THREADS", threads)   # minitorch's im2col loops
     info = harness.framework_info(name)
     lib = info["lib"]
     state, xa, ga = make_data(args.seed, args.batch, args.channels, args.size)

@@ -32,6 +32,8 @@ overwrites it (it zeroes it before accumulating).
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from . import cuda_function, numba_available
@@ -115,6 +117,10 @@ def _build_numba():
     global _numba_kernels
     if _numba_kernels is not None:
         return _numba_kernels
+    # Numba's OpenMP workers would otherwise spin after each parallel loop while the next
+    # GEMM's BLAS threads want the same cores (2 here): let them sleep at once. This is
+    # read when Numba first loads libgomp; an explicit setting by the user wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import numba
 
     @numba.njit(parallel=True, cache=True, nogil=True)

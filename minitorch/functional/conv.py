@@ -126,17 +126,19 @@ def _conv_grad_weight(x, g, kernel_size, stride, padding, dilation, groups):
         return dw.reshape(O, Cg, kh, kw)
     nb = _chunk(N, G * K * L, x.itemsize)
     buf = xp.empty((nb, G * K, L), dtype=x.dtype)
-    part = xp.empty((nb, G, Og, K), dtype=x.dtype)
+    part = xp.empty((nb, G, K, Og), dtype=x.dtype)
+    dwt = dw.transpose(0, 2, 1)   # (G, K, Og) view of dw
     for n0 in range(0, N, nb):
         b = min(nb, N - n0)
         col = im2col(x[n0:n0 + b], (kh, kw), stride, padding, dilation, (OH, OW), out=buf[:b])
-        # (b, G, Og, L) @ (b, G, L, K) -> (b, G, Og, K); BLAS reads the transposed view
-        xp.matmul(g[n0:n0 + b].reshape(b, G, Og, L),
-                  col.reshape(b, G, K, L).transpose(0, 1, 3, 2), out=part[:b])
+        # dW^T = col @ g^T: (b, G, K, L) @ (b, G, L, Og) -> (b, G, K, Og); BLAS reads the
+        # transposed view of g, and this orientation (long M = K) runs faster than g @ col^T
+        xp.matmul(col.reshape(b, G, K, L), g[n0:n0 + b].reshape(b, G, Og, L).transpose(0, 1, 3, 2),
+                  out=part[:b])
         if b == 1:
-            dw += part[0]
+            dwt += part[0]
         else:
-            dw += part[:b].sum(axis=0)
+            dwt += part[:b].sum(axis=0)
     return dw.reshape(O, Cg, kh, kw)
 
 
