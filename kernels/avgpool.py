@@ -25,12 +25,17 @@ import numpy as np
 
 try:
     import numba
-    _njit = numba.njit(cache=True, parallel=True)
+    _njit = numba.njit(cache=True)
+    _njit_parallel = numba.njit(cache=True, parallel=True)
     _prange = numba.prange
 except ImportError:  # pragma: no cover - the Numba face is then not offered
     numba = None
-    _njit = lambda f: f  # noqa: E731
+    _njit = _njit_parallel = lambda f: f
     _prange = range
+
+# below this much work (window entries visited) the Numba face runs on one thread: starting
+# the thread pool costs more than it saves on small inputs (gradcheck, tests)
+PARALLEL_MIN_WORK = 1 << 16
 
 
 def divisors(in_size, kernel, stride, padding, out_size, count_include_pad, divisor_override):
@@ -92,41 +97,64 @@ reference = types.SimpleNamespace(forward=_reference_forward, backward=_referenc
 
 # ------------------------------------------------------------------------------ numba
 @_njit
-def _numba_forward_kernel(x, out, div, kh, kw, sh, sw, ph, pw):
-    B, H, W = x.shape
+def _numba_forward_row(x, out, div, t, kh, kw, sh, sw, ph, pw):
+    """Output row t = b * OH + i: every window (i, j) of plane b."""
+    H, W = x.shape[1], x.shape[2]
     OH, OW = out.shape[1], out.shape[2]
-    for t in _prange(B * OH):
-        b = t // OH
-        i = t % OH
+    b = t // OH
+    i = t % OH
+    h0 = max(i * sh - ph, 0)
+    h1 = min(i * sh - ph + kh, H)
+    for j in range(OW):
+        w0 = max(j * sw - pw, 0)
+        w1 = min(j * sw - pw + kw, W)
+        total = 0.0
+        for h in range(h0, h1):
+            for w in range(w0, w1):
+                total += x[b, h, w]
+        out[b, i, j] = total / div[i, j]
+
+
+@_njit
+def _numba_forward_serial(x, out, div, kh, kw, sh, sw, ph, pw):
+    for t in range(out.shape[0] * out.shape[1]):
+        _numba_forward_row(x, out, div, t, kh, kw, sh, sw, ph, pw)
+
+
+@_njit_parallel
+def _numba_forward_parallel(x, out, div, kh, kw, sh, sw, ph, pw):
+    for t in _prange(out.shape[0] * out.shape[1]):
+        _numba_forward_row(x, out, div, t, kh, kw, sh, sw, ph, pw)
+
+
+@_njit
+def _numba_backward_plane(g, dx, div, b, kh, kw, sh, sw, ph, pw):
+    """Scatter form for plane b: every entry of window (i, j) receives g / divisor (dx
+    arrives zeroed)."""
+    OH, OW = g.shape[1], g.shape[2]
+    H, W = dx.shape[1], dx.shape[2]
+    for i in range(OH):
         h0 = max(i * sh - ph, 0)
         h1 = min(i * sh - ph + kh, H)
         for j in range(OW):
             w0 = max(j * sw - pw, 0)
             w1 = min(j * sw - pw + kw, W)
-            total = 0.0
+            share = g[b, i, j] / div[i, j]
             for h in range(h0, h1):
                 for w in range(w0, w1):
-                    total += x[b, h, w]
-            out[b, i, j] = total / div[i, j]
+                    dx[b, h, w] += share
 
 
 @_njit
-def _numba_backward_kernel(g, dx, div, kh, kw, sh, sw, ph, pw):
-    # scatter form, one plane per thread (no two threads write one place): every entry of
-    # window (i, j) receives g / divisor; dx arrives zeroed
-    B, OH, OW = g.shape
-    H, W = dx.shape[1], dx.shape[2]
-    for b in _prange(B):
-        for i in range(OH):
-            h0 = max(i * sh - ph, 0)
-            h1 = min(i * sh - ph + kh, H)
-            for j in range(OW):
-                w0 = max(j * sw - pw, 0)
-                w1 = min(j * sw - pw + kw, W)
-                share = g[b, i, j] / div[i, j]
-                for h in range(h0, h1):
-                    for w in range(w0, w1):
-                        dx[b, h, w] += share
+def _numba_backward_serial(g, dx, div, kh, kw, sh, sw, ph, pw):
+    for b in range(g.shape[0]):
+        _numba_backward_plane(g, dx, div, b, kh, kw, sh, sw, ph, pw)
+
+
+@_njit_parallel
+def _numba_backward_parallel(g, dx, div, kh, kw, sh, sw, ph, pw):
+    for b in _prange(g.shape[0]):     # one plane per thread: no two threads write one place
+        _numba_backward_plane(g, dx, div, b, kh, kw, sh, sw, ph, pw)
 
 
 def _numba_forward(x, kernel, stride, padding, out_size, count_include_pad, divisor_override):
@@ -134,7 +162,9 @@ def _numba_forward(x, kernel, stride, padding, out_size, count_include_pad, divi
     out = np.empty((B,) + tuple(out_size), dtype=x.dtype)
     div = divisors((H, W), kernel, stride, padding, out_size, count_include_pad,
                    divisor_override).astype(np.float64)
-    _numba_forward_kernel(np.ascontiguousarray(x), out, div, *kernel, *stride, *padding)
+    work = out.size * kernel[0] * kernel[1]
+    run = _numba_forward_parallel if work >= PARALLEL_MIN_WORK else _numba_forward_serial
+    run(np.ascontiguousarray(x), out, div, *kernel, *stride, *padding)
     return out
 
 
@@ -143,7 +173,9 @@ def _numba_backward(g, in_size, kernel, stride, padding, count_include_pad, divi
     dx = np.zeros((B,) + tuple(in_size), dtype=g.dtype)
     div = divisors(in_size, kernel, stride, padding, (OH, OW), count_include_pad,
                    divisor_override).astype(np.float64)
-    _numba_backward_kernel(np.ascontiguousarray(g), dx, div, *kernel, *stride, *padding)
+    work = g.size * kernel[0] * kernel[1]
+    run = _numba_backward_parallel if work >= PARALLEL_MIN_WORK else _numba_backward_serial
+    run(np.ascontiguousarray(g), dx, div, *kernel, *stride, *padding)
     return dx
 
 

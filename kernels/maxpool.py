@@ -28,12 +28,17 @@ import numpy as np
 
 try:
     import numba
-    _njit = numba.njit(cache=True, parallel=True)
+    _njit = numba.njit(cache=True)
+    _njit_parallel = numba.njit(cache=True, parallel=True)
     _prange = numba.prange
 except ImportError:  # pragma: no cover - the Numba face is then not offered
     numba = None
-    _njit = lambda f: f  # noqa: E731
+    _njit = _njit_parallel = lambda f: f
     _prange = range
+
+# below this much work (window entries visited) the Numba face runs on one thread: starting
+# the thread pool costs more than it saves on small inputs (gradcheck, tests)
+PARALLEL_MIN_WORK = 1 << 16
 
 
 def _first_valid(start, step):
@@ -84,51 +89,75 @@ reference = types.SimpleNamespace(forward=_reference_forward, backward=_referenc
 
 # ------------------------------------------------------------------------------ numba
 @_njit
-def _numba_forward_kernel(x, out, idx, kh, kw, sh, sw, ph, pw, dh, dw):
-    B, H, W = x.shape
+def _numba_forward_row(x, out, idx, t, kh, kw, sh, sw, ph, pw, dh, dw):
+    """Output row t = b * OH + i: every window (i, j) of plane b."""
+    H, W = x.shape[1], x.shape[2]
     OH, OW = out.shape[1], out.shape[2]
-    for t in _prange(B * OH):
-        b = t // OH
-        i = t % OH
-        h0 = i * sh - ph
-        h1 = min(h0 + (kh - 1) * dh + 1, H)
-        while h0 < 0:
-            h0 += dh
-        for j in range(OW):
-            w0 = j * sw - pw
-            w1 = min(w0 + (kw - 1) * dw + 1, W)
-            while w0 < 0:
-                w0 += dw
-            best = -np.inf
-            where = h0 * W + w0
-            for h in range(h0, h1, dh):
-                for w in range(w0, w1, dw):
-                    v = x[b, h, w]
-                    if v > best or np.isnan(v):
-                        best = v
-                        where = h * W + w
-            out[b, i, j] = best
-            idx[b, i, j] = where
+    b = t // OH
+    i = t % OH
+    h0 = i * sh - ph
+    h1 = min(h0 + (kh - 1) * dh + 1, H)
+    while h0 < 0:
+        h0 += dh
+    for j in range(OW):
+        w0 = j * sw - pw
+        w1 = min(w0 + (kw - 1) * dw + 1, W)
+        while w0 < 0:
+            w0 += dw
+        best = -np.inf
+        where = h0 * W + w0
+        for h in range(h0, h1, dh):
+            for w in range(w0, w1, dw):
+                v = x[b, h, w]
+                if v > best or np.isnan(v):
+                    best = v
+                    where = h * W + w
+        out[b, i, j] = best
+        idx[b, i, j] = where
 
 
 @_njit
-def _numba_backward_kernel(g, idx, dx):
-    B, OH, OW = g.shape
+def _numba_forward_serial(x, out, idx, kh, kw, sh, sw, ph, pw, dh, dw):
+    for t in range(out.shape[0] * out.shape[1]):
+        _numba_forward_row(x, out, idx, t, kh, kw, sh, sw, ph, pw, dh, dw)
+
+
+@_njit_parallel
+def _numba_forward_parallel(x, out, idx, kh, kw, sh, sw, ph, pw, dh, dw):
+    for t in _prange(out.shape[0] * out.shape[1]):
+        _numba_forward_row(x, out, idx, t, kh, kw, sh, sw, ph, pw, dh, dw)
+
+
+@_njit
+def _numba_backward_plane(g, idx, dx, b):
+    OH, OW = g.shape[1], g.shape[2]
     HW = dx.shape[1]
-    for b in _prange(B):          # one plane per thread: no two threads write one place
-        for i in range(OH):
-            for j in range(OW):
-                k = idx[b, i, j]
-                if 0 <= k < HW:
-                    dx[b, k] += g[b, i, j]
+    for i in range(OH):
+        for j in range(OW):
+            k = idx[b, i, j]
+            if 0 <= k < HW:
+                dx[b, k] += g[b, i, j]
+
+
+@_njit
+def _numba_backward_serial(g, idx, dx):
+    for b in range(g.shape[0]):
+        _numba_backward_plane(g, idx, dx, b)
+
+
+@_njit_parallel
+def _numba_backward_parallel(g, idx, dx):
+    for b in _prange(g.shape[0]):     # one plane per thread: no two threads write one place
+        _numba_backward_plane(g, idx, dx, b)
 
 
 def _numba_forward(x, kernel, stride, padding, dilation, out_size):
     B = x.shape[0]
     out = np.empty((B,) + tuple(out_size), dtype=x.dtype)
     idx = np.empty((B,) + tuple(out_size), dtype=np.int64)
-    _numba_forward_kernel(np.ascontiguousarray(x), out, idx, *kernel, *stride, *padding,
-                          *dilation)
+    work = out.size * kernel[0] * kernel[1]
+    run = _numba_forward_parallel if work >= PARALLEL_MIN_WORK else _numba_forward_serial
+    run(np.ascontiguousarray(x), out, idx, *kernel, *stride, *padding, *dilation)
     return out, idx
 
 
@@ -136,7 +165,8 @@ def _numba_backward(g, idx, in_size):
     B = g.shape[0]
     H, W = in_size
     dx = np.zeros((B, H * W), dtype=g.dtype)
-    _numba_backward_kernel(np.ascontiguousarray(g), np.ascontiguousarray(idx), dx)
+    run = _numba_backward_parallel if g.size >= PARALLEL_MIN_WORK else _numba_backward_serial
+    run(np.ascontiguousarray(g), np.ascontiguousarray(idx), dx)
     return dx.reshape(B, H, W)
 
 

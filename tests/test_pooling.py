@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as TF
 
 import minitorch
-import minitorch.nn as mnn
+import minitorch.nn as mnn  # noqa: F401 - the module tests eval('mnn.' + expr)
 import minitorch.nn.functional as MF
 from minitorch.autograd import gradcheck, gradgradcheck
 
@@ -102,7 +102,7 @@ def test_max_pool2d_shapes_batch1_unbatched(shape):
 def test_max_pool2d_all_negative_with_padding(p, d):
     # padding is -inf, never 0: an all-negative input keeps its (negative) maxima
     x = -np.random.default_rng(2).uniform(1, 2, (2, 2, 6, 5))
-    fn = lambda lib, t: lib.nn.functional.max_pool2d(  # noqa: E731
+    fn = lambda lib, t: lib.nn.functional.max_pool2d(
         t, 4, 2, p, d, ceil_mode=True, return_indices=True)
     check_vs_torch(fn, x)
     out = MF.max_pool2d(minitorch.from_numpy(x), 4, 2, p, d, ceil_mode=True)
@@ -227,6 +227,47 @@ def test_adaptive_pool1d(size):
     check_vs_torch(lambda lib, t: lib.nn.functional.adaptive_max_pool1d(t, size, True), x)
 
 
+# ------------------------------------------------------------------------------ max_unpool
+@pytest.mark.parametrize("k,s,p,shape,size", [
+    (2, None, 0, (2, 3, 8, 6), None), ((2, 3), (2, 3), (1, 1), (2, 3, 6, 7), None),
+    (2, 2, 0, (2, 3, 7, 9), (7, 9)), (3, 3, 1, (2, 3, 7, 9), (1, 2, 7, 9))])
+def test_max_unpool2d(k, s, p, shape, size):
+    x = _distinct(np.random.default_rng(18), shape)
+
+    def fn(lib, t):
+        F = lib.nn.functional
+        out, idx = F.max_pool2d(t, k, s, p, return_indices=True)
+        return F.max_unpool2d(out * 2, idx, k, s, p, output_size=size)
+    check_vs_torch(fn, x)
+    check_vs_torch(lambda lib, t: fn(lib, t[0]), x)      # unbatched
+
+
+def test_max_unpool1d_and_modules():
+    x = _distinct(np.random.default_rng(19), (2, 3, 9))
+
+    def fn(lib, t):
+        out, idx = lib.nn.functional.max_pool1d(t, 3, return_indices=True)
+        return lib.nn.MaxUnpool1d(3)(out, idx, output_size=(2, 3, 10))
+    check_vs_torch(fn, x)
+    for expr in ["MaxUnpool2d(2)", "MaxUnpool2d((2, 3), 1, 1)", "MaxUnpool1d(2)"]:
+        assert repr(eval("mnn." + expr)) == repr(eval("torch.nn." + expr))
+
+
+def test_max_unpool2d_gradcheck_and_errors():
+    rng = np.random.default_rng(20)
+    out, idx = MF.max_pool2d(minitorch.from_numpy(_distinct(rng, (1, 2, 4, 6))), 2,
+                             return_indices=True)
+    v = minitorch.from_numpy(rng.standard_normal(tuple(out.shape))).requires_grad_(True)
+    fn = lambda t: MF.max_unpool2d(t, idx, 2)
+    assert gradcheck(fn, (v,)) and gradgradcheck(fn, (v,))
+    with pytest.raises(RuntimeError, match=r"Found an invalid max index: \d+ \(output volumes "
+                       r"are of size 4x6\)"):
+        MF.max_unpool2d(out, idx + 100, 2)
+    with pytest.raises(RuntimeError, match=r'invalid output_size "\(7, 7\)" \(dim 0 must be '
+                       r"between 2 and 6\)"):
+        MF.max_unpool2d(out, idx, 2, output_size=(7, 7))
+
+
 # ------------------------------------------------------------------------------ gradcheck
 GRAD_FNS = {
     "max_pool2d": lambda t: MF.max_pool2d(t, 2, 1, 1),
@@ -294,21 +335,21 @@ def _x(shape=(1, 2, 5, 5)):
 
 
 @pytest.mark.parametrize("call,match", [
-    (lambda: MF.max_pool2d(_x(), 2, padding=2), r"max_pool2d\(\): pad should be at most half "
-     r"of effective kernel size, but got pad=2, kernel_size=2 and dilation=1"),
-    (lambda: MF.max_pool2d(_x(), 3, padding=2, dilation=2), "pad should be smaller than or "
-     "equal to half of kernel size"),
+    (lambda: MF.max_pool2d(_x(), 2, padding=2), (r"max_pool2d\(\): pad should be at most half "
+     r"of effective kernel size, but got pad=2, kernel_size=2 and dilation=1")),
+    (lambda: MF.max_pool2d(_x(), 3, padding=2, dilation=2), ("pad should be smaller than or "
+     "equal to half of kernel size")),
     (lambda: MF.max_pool2d(_x(), 0, stride=1), "kernel size should be greater than zero"),
     (lambda: MF.max_pool2d(_x(), 2, stride=0), "stride should be greater than zero"),
     (lambda: MF.max_pool2d(_x(), 2, dilation=0), "dilation should be greater than zero"),
     (lambda: MF.max_pool2d(_x(), 2, padding=-1), "pad must be non-negative"),
-    (lambda: MF.max_pool2d(_x(), 7), r"Given input size: \(2x5x5\). Calculated output size: "
-     r"\(2x0x0\). Output size is too small"),
+    (lambda: MF.max_pool2d(_x(), 7), (r"Given input size: \(2x5x5\). Calculated output size: "
+     r"\(2x0x0\). Output size is too small")),
     (lambda: MF.max_pool2d(_x((5, 5)), 2), r"max_pool2d\(\): expected a non-empty 3D"),
     (lambda: MF.max_pool2d(_x((1, 0, 4, 4)), 2), r"got shape \(1, 0, 4, 4\)"),
     (lambda: MF.max_pool2d(_x(), (2, 2, 2)), "kernel_size must either be a single int"),
-    (lambda: MF.max_pool2d(_x().long(), 2), "expected a floating point input, got "
-     "minitorch.int64"),
+    (lambda: MF.max_pool2d(_x().long(), 2), ("expected a floating point input, got "
+     "minitorch.int64")),
     (lambda: MF.avg_pool2d(_x(), 2, padding=2), r"avg_pool2d\(\): pad should be at most half"),
     (lambda: MF.avg_pool2d(_x(), 2, divisor_override=0), "divisor must be not zero"),
     (lambda: MF.avg_pool2d(_x(), 7), "Output size is too small"),
@@ -347,14 +388,14 @@ def _window_all_padding(fn, x):
 def test_big_grid(hw, k, s, p, ceil):
     x = _distinct(np.random.default_rng(17), (2, 2) + hw)
     for d in (1, 2):
-        def mx(lib, t):
+        def mx(lib, t, d=d):
             return lib.nn.functional.max_pool2d(t, k, s, p, d, ceil, return_indices=True)
         if _torch_accepts(mx, x):
             check_vs_torch(mx, x, grad=not _window_all_padding(mx, x))
         else:
             both_raise(mx, x)
     for cip in (True, False):
-        def av(lib, t):
+        def av(lib, t, cip=cip):
             return lib.nn.functional.avg_pool2d(t, k, s, p, ceil, cip)
         if _torch_accepts(av, x):
             check_vs_torch(av, x)

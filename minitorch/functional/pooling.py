@@ -26,18 +26,27 @@ import numbers
 
 import numpy as np
 
-from .. import backend
-from .. import kernels
+from .. import backend, kernels
 from ..autograd.function import Function
-from ..tensor import Tensor, _make
+from ..tensor import _make
 from ._util import check_tensor
 from .indexing import Gather
 from .linalg import matmul
 
 _xp = backend.get_array_module
 
-__all__ = ["max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
-           "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d"]
+__all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "max_pool1d",
+    "max_pool2d",
+    "max_unpool1d",
+    "max_unpool2d",
+]
 
 
 # ============================================================================ arguments
@@ -206,6 +215,61 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                       ceil_mode, True)
     out, idx = out[0].squeeze(-2), out[1].squeeze(-2)
     return (out, idx) if return_indices else out
+
+
+def _unpool_size(in_size, k, s, p, output_size, fn):
+    default = tuple((n - 1) * ss - 2 * pp + kk for n, kk, ss, pp in zip(in_size, k, s, p))
+    if output_size is None:
+        return default
+    size = tuple(int(v) for v in output_size)
+    if len(size) == len(default) + 2 or len(size) == len(default) + 1:
+        size = size[-len(default):]
+    if len(size) != len(default):
+        raise RuntimeError(f"{fn}(): output_size must have {len(default)} or "
+                           f"{len(default) + 2} elements, got {tuple(output_size)}")
+    for dim, (n, dflt, ss) in enumerate(zip(size, default, s)):
+        if not dflt - ss < n < dflt + ss:
+            raise RuntimeError(f'{fn}(): invalid output_size "{size}" (dim {dim} must be '
+                               f"between {dflt - ss} and {dflt + ss})")
+    return size
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of max_pool2d: zeros of the pre-pooling size with each input value
+    put back at its ``indices`` position (flat h * W + w in the output plane); the output
+    size defaults to (in - 1) * stride - 2 * padding + kernel_size. This is the scatter
+    MaxPoolScatter (gradient: gather at the indices). Where indices repeat (overlapping
+    windows) the values add up; PyTorch keeps one of them."""
+    _check_input(input, "max_unpool2d")
+    check_tensor(indices, "max_unpool2d", "indices")
+    if tuple(indices.shape) != tuple(input.shape) or indices._data.dtype != np.int64:
+        raise RuntimeError(f"max_unpool2d(): expected indices of dtype int64 and the input's "
+                           f"shape {tuple(input.shape)}, got {indices.dtype} of shape "
+                           f"{tuple(indices.shape)}")
+    k = _pair(kernel_size, "max_unpool2d", "kernel_size")
+    s = k if stride is None else _pair(stride, "max_unpool2d", "stride")
+    p = _pair(padding, "max_unpool2d", "padding")
+    H, W = _unpool_size(tuple(input.shape[-2:]), k, s, p, output_size, "max_unpool2d")
+    idx = indices._data
+    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= H * W):
+        bad = int(idx.max()) if int(idx.max()) >= H * W else int(idx.min())
+        raise RuntimeError(f"max_unpool2d(): Found an invalid max index: {bad} (output volumes "
+                           f"are of size {H}x{W})")
+    x, added = _batched(input)
+    out = MaxPoolScatter.apply(x, idx.reshape(x.shape), (H, W))
+    return out.squeeze(0) if added else out
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """1-d max_unpool over (N, C, L) or (C, L)."""
+    _check_input(input, "max_unpool1d", spatial=1)
+    k = _pair(kernel_size, "max_unpool1d", "kernel_size", 1)[0]
+    s = k if stride is None else _pair(stride, "max_unpool1d", "stride", 1)[0]
+    p = _pair(padding, "max_unpool1d", "padding", 1)[0]
+    (L,) = _unpool_size(tuple(input.shape[-1:]), (k,), (s,), (p,), output_size, "max_unpool1d")
+    out = max_unpool2d(input.unsqueeze(-2), indices.unsqueeze(-2), (1, k), (1, s), (0, p),
+                       (1, L))
+    return out.squeeze(-2)
 
 
 # ============================================================================ avg pooling

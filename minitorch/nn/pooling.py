@@ -6,8 +6,18 @@ from __future__ import annotations
 from ..functional import pooling as P
 from .module import Module
 
-__all__ = ["MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
-           "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d"]
+__all__ = [
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool1d",
+    "AdaptiveMaxPool2d",
+    "AvgPool1d",
+    "AvgPool2d",
+    "MaxPool1d",
+    "MaxPool2d",
+    "MaxUnpool1d",
+    "MaxUnpool2d",
+]
 
 
 class _MaxPoolNd(Module):
@@ -132,3 +142,36 @@ class AdaptiveMaxPool1d(_AdaptivePool):
 
     def forward(self, input):
         return P.adaptive_max_pool1d(input, self.output_size, self.return_indices)
+
+
+class MaxUnpool2d(Module):
+    """Put pooled values back at their max_pool2d indices; see functional.max_unpool2d.
+    Keeps its arguments as pairs, as PyTorch does."""
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size = P._pair(kernel_size, "MaxUnpool2d", "kernel_size")
+        self.stride = P._pair(stride if stride is not None else kernel_size, "MaxUnpool2d",
+                              "stride")
+        self.padding = P._pair(padding, "MaxUnpool2d", "padding")
+
+    def forward(self, input, indices, output_size=None):
+        return P.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding,
+                              output_size)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool1d(MaxUnpool2d):
+    """1-d MaxUnpool; see functional.max_unpool1d."""
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        Module.__init__(self)
+        self.kernel_size = _single(kernel_size)
+        self.stride = _single(stride if stride is not None else kernel_size)
+        self.padding = _single(padding)
+
+    def forward(self, input, indices, output_size=None):
+        return P.max_unpool1d(input, indices, self.kernel_size, self.stride, self.padding,
+                              output_size)
