@@ -45,7 +45,7 @@ _MODES = ("nearest", "nearest-exact", "linear", "bilinear")
 _UNSUPPORTED = ("bicubic", "trilinear", "area")
 
 
-# ------------------------------------------------------------------------ the two maps
+# ------------------------------------------------------------------------ the resampling map
 def _taps_shape(n, axis, ndim):
     return (n,) + (1,) * (ndim - 1 - axis)
 
