@@ -160,3 +160,27 @@ def test_forced_reference_gives_same_results(monkeypatch):
     forced = run()
     for a, b in zip(auto, forced):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_parallel_path_matches_reference(dtype):
+    # big enough for the Numba faces' parallel drivers (PARALLEL_MIN_WORK)
+    mref, mnb = _faces("maxpool")
+    aref, anb = _faces("avgpool")
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((40, 33, 31)).astype(dtype)
+    args = ((3, 3), (1, 2), (1, 1), (2, 1), (31, 16))
+    assert 40 * 31 * 16 * 9 >= kernels.module("maxpool").PARALLEL_MIN_WORK
+    o1, i1 = mref.forward(x, *args)
+    o2, i2 = mnb.forward(x, *args)
+    np.testing.assert_array_equal(o1, o2)
+    np.testing.assert_array_equal(i1, i2)
+    g = rng.standard_normal(o1.shape).astype(dtype)
+    np.testing.assert_allclose(mref.backward(g, i1, (33, 31)), mnb.backward(g, i1, (33, 31)),
+                               rtol=1e-5, atol=1e-5)
+    a = ((3, 2), (1, 1), (1, 1), (33, 32), False, None)
+    tol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(aref.forward(x, *a), anb.forward(x, *a), rtol=tol, atol=tol)
+    g = rng.standard_normal((40, 33, 32)).astype(dtype)
+    b = ((33, 31), (3, 2), (1, 1), (1, 1), False, None)
+    np.testing.assert_allclose(aref.backward(g, *b), anb.backward(g, *b), rtol=tol, atol=tol)
