@@ -89,8 +89,9 @@ reference = types.SimpleNamespace(forward=_reference_forward, backward=_referenc
 
 # ------------------------------------------------------------------------------ numba
 @_njit
-def _numba_forward_row(x, out, idx, t, kh, kw, sh, sw, ph, pw, dh, dw):
-    """Output row t = b * OH + i: every window (i, j) of plane b."""
+def _numba_forward_row(x, out, idx, ninf, t, kh, kw, sh, sw, ph, pw, dh, dw):
+    """Output row t = b * OH + i: every window (i, j) of plane b. `ninf` holds -inf in x's
+    dtype, so the comparisons never mix float32 with float64."""
     H, W = x.shape[1], x.shape[2]
     OH, OW = out.shape[1], out.shape[2]
     b = t // OH
@@ -104,28 +105,32 @@ def _numba_forward_row(x, out, idx, t, kh, kw, sh, sw, ph, pw, dh, dw):
         w1 = min(w0 + (kw - 1) * dw + 1, W)
         while w0 < 0:
             w0 += dw
-        best = -np.inf
+        best = ninf[0]
         where = h0 * W + w0
-        for h in range(h0, h1, dh):
-            for w in range(w0, w1, dw):
+        h = h0
+        while h < h1:
+            w = w0
+            while w < w1:
                 v = x[b, h, w]
-                if v > best or np.isnan(v):
+                if v > best or v != v:      # v != v: a NaN wins, as in PyTorch
                     best = v
                     where = h * W + w
+                w += dw
+            h += dh
         out[b, i, j] = best
         idx[b, i, j] = where
 
 
 @_njit
-def _numba_forward_serial(x, out, idx, kh, kw, sh, sw, ph, pw, dh, dw):
+def _numba_forward_serial(x, out, idx, ninf, kh, kw, sh, sw, ph, pw, dh, dw):
     for t in range(out.shape[0] * out.shape[1]):
-        _numba_forward_row(x, out, idx, t, kh, kw, sh, sw, ph, pw, dh, dw)
+        _numba_forward_row(x, out, idx, ninf, t, kh, kw, sh, sw, ph, pw, dh, dw)
 
 
 @_njit_parallel
-def _numba_forward_parallel(x, out, idx, kh, kw, sh, sw, ph, pw, dh, dw):
+def _numba_forward_parallel(x, out, idx, ninf, kh, kw, sh, sw, ph, pw, dh, dw):
     for t in _prange(out.shape[0] * out.shape[1]):
-        _numba_forward_row(x, out, idx, t, kh, kw, sh, sw, ph, pw, dh, dw)
+        _numba_forward_row(x, out, idx, ninf, t, kh, kw, sh, sw, ph, pw, dh, dw)
 
 
 @_njit
@@ -157,7 +162,8 @@ def _numba_forward(x, kernel, stride, padding, dilation, out_size):
     idx = np.empty((B,) + tuple(out_size), dtype=np.int64)
     work = out.size * kernel[0] * kernel[1]
     run = _numba_forward_parallel if work >= PARALLEL_MIN_WORK else _numba_forward_serial
-    run(np.ascontiguousarray(x), out, idx, *kernel, *stride, *padding, *dilation)
+    ninf = np.full(1, -np.inf, dtype=x.dtype)
+    run(np.ascontiguousarray(x), out, idx, ninf, *kernel, *stride, *padding, *dilation)
     return out, idx
 
 
