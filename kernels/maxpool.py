@@ -112,7 +112,7 @@ def _numba_forward_row(x, out, idx, ninf, t, kh, kw, sh, sw, ph, pw, dh, dw):
             w = w0
             while w < w1:
                 v = x[b, h, w]
-                if v > best or v != v:      # v != v: a NaN wins, as in PyTorch
+                if v > best or v != v:  # noqa: PLR0124 - v != v: a NaN wins, as in PyTorch
                     best = v
                     where = h * W + w
                 w += dw
