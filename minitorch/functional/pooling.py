@@ -1,6 +1,6 @@
-"""Pooling: max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d (and the 1-d
-versions, which run as 2-d pooling over a height of 1). Layout NCHW; an unbatched (C, H, W)
-input works too.
+"""Pooling: max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d, max_unpool2d
+(and the 1-d versions, which run as 2-d pooling over a height of 1). Layout NCHW; an
+unbatched (C, H, W) input works too.
 
 The Functions and their derivatives (g = dL/dout, per plane; a window is a set of input
 positions, ``idx`` the flat index ``h * W + w`` of each window's max):
@@ -16,6 +16,7 @@ positions, ``idx`` the flat index ``h * W + w`` of each window's max):
     adaptive avg    out = R x C^T with constant averaging matrices R (OH, H), C (OW, W):
                     two matmuls, differentiable any number of times
     adaptive max    out = max over adaptive windows, idx as above; backward MaxPoolScatter
+    max_unpool2d    out = MaxPoolScatter(x, idx) itself (values put back at their indices)
 
 The hot loops are in kernels/maxpool.py and kernels/avgpool.py (NumPy reference, Numba,
 CUDA), chosen by ``kernels.get`` for the input's array type.
