@@ -206,7 +206,7 @@ GRAD_FNS = {
                                  [(1, 2, 3, 4), (2, 3, 2, 2), (3,)]),
     "unfold": (lambda x: F.unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=2),
                [(2, 2, 5, 6)]),
-    "fold": (lambda c: F.fold(c, (4, 5), 2, padding=1, stride=2), [(1, 8, 9)]),
+    "fold": (lambda c: F.fold(c, (4, 5), 2, padding=1, stride=2), [(1, 4, 9)]),
 }
 
 
