@@ -85,3 +85,20 @@ def cuda_function(name: str, function: str, options=("--std=c++11",)):
     if mod is None:
         mod = _modules[name] = cupy.RawModule(code=cuda_source(name), options=options)
     return mod.get_function(function)
+
+
+THREADS_PER_BLOCK = 256
+_SUFFIX = {np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
+
+
+def launch(name: str, function: str, x, n: int, args) -> None:
+    """Run FUNCTION_float or FUNCTION_double (by x's dtype) from kernels/NAME.cu with one
+    thread per element of n (grid-stride loops in the kernels cover any excess)."""
+    suffix = _SUFFIX.get(x.dtype)
+    if suffix is None:
+        raise TypeError(f"{name} CUDA kernel: float32 or float64 expected, got {x.dtype}")
+    if n == 0:
+        return
+    fn = cuda_function(name, f"{function}_{suffix}")
+    blocks = min((n + THREADS_PER_BLOCK - 1) // THREADS_PER_BLOCK, 65535 * 16)
+    fn((blocks,), (THREADS_PER_BLOCK,), args)

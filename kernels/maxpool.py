@@ -180,19 +180,9 @@ numba_impl = types.SimpleNamespace(forward=_numba_forward, backward=_numba_backw
 
 
 # ------------------------------------------------------------------------------ cuda
-_THREADS = 256
-
-
-def _launch(name, x, n, args):
-    from . import cuda_function
-    suffix = {np.dtype(np.float32): "float", np.dtype(np.float64): "double"}.get(x.dtype)
-    if suffix is None:
-        raise TypeError(f"maxpool CUDA kernel: float32 or float64 expected, got {x.dtype}")
-    if n == 0:
-        return
-    fn = cuda_function("maxpool", f"{name}_{suffix}")
-    blocks = min((n + _THREADS - 1) // _THREADS, 65535 * 16)
-    fn((blocks,), (_THREADS,), args)
+def _launch(function, x, n, args):
+    from . import launch
+    launch("maxpool", function, x, n, args)
 
 
 def _cuda_forward(x, kernel, stride, padding, dilation, out_size):
