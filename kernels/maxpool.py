@@ -26,19 +26,8 @@ import types
 
 import numpy as np
 
-try:
-    import numba
-    _njit = numba.njit(cache=True)
-    _njit_parallel = numba.njit(cache=True, parallel=True)
-    _prange = numba.prange
-except ImportError:  # pragma: no cover - the Numba face is then not offered
-    numba = None
-    _njit = _njit_parallel = lambda f: f
-    _prange = range
-
-# below this much work (window entries visited) the Numba face runs on one thread: starting
-# the thread pool costs more than it saves on small inputs (gradcheck, tests)
-PARALLEL_MIN_WORK = 1 << 16
+from ._numba import numba, PARALLEL_MIN_WORK  # noqa: F401
+from ._numba import njit as _njit, njit_parallel as _njit_parallel, prange as _prange
 
 
 def _first_valid(start, step):

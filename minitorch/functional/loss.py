@@ -79,6 +79,12 @@ def _shape(t) -> tuple:
     return tuple(t._data.shape)
 
 
+def _check_same_shape(fn, input, target):
+    if _shape(target) != _shape(input):
+        raise ValueError(f"{fn}(): argument 'target' of shape {_shape(target)} must have the "
+                         f"input's shape {_shape(input)}")
+
+
 def _check_same_dtype(fn, input, other, arg):
     if other._data.dtype != input._data.dtype:
         raise RuntimeError(f"{fn}(): argument '{arg}' must have the input's dtype {input.dtype}, "
@@ -458,9 +464,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     check_tensor(input, fn, "input")
     check_tensor(target, fn, "target")
     _check_float(input, fn, "input")
-    if _shape(target) != _shape(input):
-        raise ValueError(f"{fn}(): argument 'target' of shape {_shape(target)} must have the "
-                         f"input's shape {_shape(input)}")
+    _check_same_shape(fn, input, target)
     _check_same_dtype(fn, input, target, "target")
     x, y = input._data, target._data
     if x.size and not bool(((x >= 0) & (x <= 1)).all()):
@@ -492,9 +496,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     check_tensor(input, fn, "input")
     check_tensor(target, fn, "target")
     _check_float(input, fn, "input")
-    if _shape(target) != _shape(input):
-        raise ValueError(f"{fn}(): argument 'target' of shape {_shape(target)} must have the "
-                         f"input's shape {_shape(input)}")
+    _check_same_shape(fn, input, target)
     _check_float(target, fn, "target")
     shape = _shape(input)
     logsig = LogSigmoid.apply(input)

@@ -355,19 +355,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Set every parameter's grad to None (or, with set_to_none=False, to zeros)."""
-        for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                g = p.grad
-                if g.grad_fn is not None:
-                    g.detach_()
-                else:
-                    g.requires_grad_(False)
-                with no_grad():
-                    g.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     def apply(self, fn) -> "Module":
         """Call fn(module) on every submodule (children first) and on self."""
@@ -577,6 +565,24 @@ class Module:
         keys = set(dir(type(self))) | set(self.__dict__) | set(self._parameters) \
             | set(self._buffers) | set(self._modules)
         return sorted(k for k in keys if not k[0].isdigit())
+
+
+def zero_grads(params, set_to_none: bool = True) -> None:
+    """Reset each tensor's .grad: to None, or to zeros detached from any graph (in place,
+    as PyTorch does). Shared by Module.zero_grad and Optimizer.zero_grad."""
+    for p in params:
+        g = p.grad
+        if g is None:
+            continue
+        if set_to_none:
+            p.grad = None
+            continue
+        if g.grad_fn is not None:
+            g.detach_()
+        else:
+            g.requires_grad_(False)
+        with no_grad():
+            g.zero_()
 
 
 class _DictHandle(RemovableHandle):

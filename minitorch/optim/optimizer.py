@@ -27,7 +27,8 @@ import numpy as np
 
 from .. import backend
 from ..tensor import Tensor, _make
-from ..autograd.grad_mode import no_grad, enable_grad
+from ..autograd.grad_mode import enable_grad
+from ..nn.module import zero_grads
 
 __all__ = ["Optimizer", "required"]
 
@@ -172,20 +173,7 @@ class Optimizer:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all optimized tensors: to None (default), or to zeros
         with ``set_to_none=False``. A parameter whose grad is None is skipped by step()."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                g = p.grad
-                if g is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    if g.grad_fn is not None:
-                        g.detach_()
-                    else:
-                        g.requires_grad_(False)
-                    with no_grad():
-                        g.zero_()
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure=None):
         """Perform one optimization step. ``closure`` re-evaluates the model and returns
