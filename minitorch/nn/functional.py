@@ -10,3 +10,5 @@ from ..functional.loss import *  # noqa: F401,F403
 from ..functional.conv import *  # noqa: F401,F403
 from ..functional.pooling import *  # noqa: F401,F403
 from ..functional.vision import *  # noqa: F401,F403
+from ..functional.recurrent import *  # noqa: F401,F403
+from ..functional.attention import *  # noqa: F401,F403

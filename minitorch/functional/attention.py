@@ -1,0 +1,2 @@
+"""(skeleton: being written)"""
+__all__ = []
