@@ -306,6 +306,53 @@ def test_state_carried_between_chunks_matches_torch(mode, detach):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("mode,used", [(m, u) for m in MODES for u in ("output", "h_n")]
+                         + [("LSTM", "c_n")])
+def test_unused_outputs_get_no_gradient(mode, used):
+    """A loss on one of the outputs only (the others get no gradient at all): the output
+    alone (sequence labelling), h_n alone (classification from the final state), c_n."""
+    kw = {"num_layers": 2, "bidirectional": True}
+    ours, th = _pair(lambda L: _make_seq(L, mode, **kw), "float64")
+    x, h = _seq_inputs(mode, kw, hx=True, seed=4)
+    res = []
+    for lib, mod in ((mt, ours), (torch, th)):
+        xt = _tensor(lib, x, "float64", True)
+        hts = [_tensor(lib, a, "float64", True) for a in (h if mode == "LSTM" else (h,))]
+        out, state = mod(xt, tuple(hts) if mode == "LSTM" else hts[0])
+        pick = {"output": out, "h_n": state[0] if mode == "LSTM" else state,
+                "c_n": state[1] if mode == "LSTM" else None}[used]
+        (pick * pick).sum().backward()
+        res.append(_grads_of(lib, mod, [xt] + hts))
+    for a, b in zip(*res):
+        assert a is not None and b is not None
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_strided_inputs_match_torch(mode):
+    """Input and initial state handed over as non-contiguous views (a transposed batch,
+    a sliced state), in both layouts."""
+    for batch_first in (False, True):
+        kw = {"num_layers": 2, "bidirectional": True, "batch_first": batch_first}
+        ours, th = _pair(lambda L: _make_seq(L, mode, **kw), "float64")
+        rng = np.random.default_rng(6)
+        x = rng.uniform(-1, 1, (T_LEN, BATCH, I_SIZE) if batch_first else (BATCH, T_LEN, I_SIZE))
+        h = rng.uniform(-1, 1, (4, BATCH, 2 * H_SIZE))
+        res = []
+        for lib, mod in ((mt, ours), (torch, th)):
+            xl, hl = _tensor(lib, x, "float64", True), _tensor(lib, h, "float64", True)
+            xv, hv = xl.transpose(0, 1), hl[:, :, ::2]
+            state = (hv, hl[:, :, 1::2]) if mode == "LSTM" else hv
+            out, fin = mod(xv, state)
+            outs = [out] + (list(fin) if mode == "LSTM" else [fin])
+            ups = [lib.from_numpy(np.random.default_rng(k).standard_normal(tuple(o.shape)))
+                   for k, o in enumerate(outs)]
+            lib.autograd.backward(outs, ups)
+            res.append([o.detach().numpy() for o in outs] + _grads_of(lib, mod, [xl, hl]))
+        for a, b in zip(*res):
+            np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_no_grad_inference_matches_torch(mode):
     kw = {"num_layers": 2, "bidirectional": True, "batch_first": True}
