@@ -70,6 +70,9 @@ def build(lib, state):
 
 
 def run_framework(name: str, args) -> dict:
+    threads = os.environ.get("BENCH_THREADS")
+    if threads and threads != "0":
+        os.environ.setdefault("NUMBA_NUM_THREADS", threads)   # minitorch's fused-cell loops
     info = harness.framework_info(name)
     lib = info["lib"]
     state, xa, ya = make_data(args.seed, args.batch, args.seq)
