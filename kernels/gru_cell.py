@@ -30,7 +30,37 @@ from __future__ import annotations
 
 import types
 
+import numpy as np
+
 from ..backend import get_array_module
+from ._numba import PARALLEL_MIN_WORK  # noqa: F401
+from ._numba import prange as _prange
+# the vectorizable sigmoid/tanh (exp written out for LLVM; see lstm_cell.py) and decorators
+from .lstm_cell import (_FLOATS, _ONE, PARALLEL_WORK, _nb_sigmoid, _nb_tanh, _njit,
+                        _njit_parallel)
+
+
+def _check_forward(gi, gh, h_prev):
+    """Shapes and dtypes of the forward's inputs (the Numba face does no bounds checks)."""
+    B, H = h_prev.shape if h_prev.ndim == 2 else (-1, -1)
+    for name, a, shape in (("gi", gi, (B, 3 * H)), ("gh", gh, (B, 3 * H)), ("h_prev", h_prev, (B, H))):
+        if a.shape != shape:
+            raise ValueError(f"gru_cell: gi and gh must be (B, 3H) and h_prev (B, H), got gi "
+                             f"{tuple(gi.shape)}, gh {tuple(gh.shape)}, h_prev {tuple(h_prev.shape)}")
+        if a.dtype != gi.dtype or a.dtype not in _FLOATS:
+            raise TypeError(f"gru_cell: gi, gh and h_prev must all be float32 or all float64, "
+                            f"got {gi.dtype}, {gh.dtype}, {h_prev.dtype}")
+
+
+def _check_backward(dh, act, h_prev):
+    B, H = h_prev.shape if h_prev.ndim == 2 else (-1, -1)
+    for name, a, shape in (("dh", dh, (B, H)), ("act", act, (B, 4 * H)), ("h_prev", h_prev, (B, H))):
+        if a.shape != shape:
+            raise ValueError(f"gru_cell backward: {name} must be {shape} (h_prev is (B, H)), "
+                             f"got {tuple(a.shape)}")
+        if a.dtype != act.dtype or a.dtype not in _FLOATS:
+            raise TypeError(f"gru_cell backward: {name} must be float32 or float64 like act "
+                            f"({act.dtype}), got {a.dtype}")
 
 
 # ------------------------------------------------------------------------------ reference
@@ -41,6 +71,7 @@ def _sigmoid(xp, x):
 
 
 def _reference_forward(gi, gh, h_prev):
+    _check_forward(gi, gh, h_prev)
     xp = get_array_module(gi)
     H = h_prev.shape[1]
     r = _sigmoid(xp, gi[:, 0 * H:1 * H] + gh[:, 0 * H:1 * H])
@@ -53,6 +84,7 @@ def _reference_forward(gi, gh, h_prev):
 
 
 def _reference_backward(dh, act, h_prev):
+    _check_backward(dh, act, h_prev)
     xp = get_array_module(act)
     H = h_prev.shape[1]
     r, z, n, gh_n = (act[:, k * H:(k + 1) * H] for k in range(4))
@@ -67,8 +99,93 @@ def _reference_backward(dh, act, h_prev):
 
 reference = types.SimpleNamespace(forward=_reference_forward, backward=_reference_backward)
 
-# the Numba face (being written): the reference for now
-numba_impl = reference
+# ------------------------------------------------------------------------------ numba
+# One pass per row computes the three gates of a hidden unit; `one` is 1 in the arrays'
+# dtype, so float32 arithmetic never widens to float64.
+@_njit
+def _nb_forward_row(gi, gh, h_prev, h, act, one, b):
+    H = h_prev.shape[1]
+    for j in range(H):
+        r = _nb_sigmoid(gi[b, j] + gh[b, j], one)
+        z = _nb_sigmoid(gi[b, H + j] + gh[b, H + j], one)
+        ghn = gh[b, 2 * H + j]
+        n = _nb_tanh(gi[b, 2 * H + j] + r * ghn, one)
+        h[b, j] = (one - z) * n + z * h_prev[b, j]
+        act[b, j] = r
+        act[b, H + j] = z
+        act[b, 2 * H + j] = n
+        act[b, 3 * H + j] = ghn
+
+
+@_njit
+def _nb_forward_serial(gi, gh, h_prev, h, act, one):
+    for b in range(h_prev.shape[0]):
+        _nb_forward_row(gi, gh, h_prev, h, act, one, b)
+
+
+@_njit_parallel
+def _nb_forward_parallel(gi, gh, h_prev, h, act, one):
+    for b in _prange(h_prev.shape[0]):
+        _nb_forward_row(gi, gh, h_prev, h, act, one, b)
+
+
+@_njit
+def _nb_backward_row(dh, act, h_prev, dgi, dgh, dh_prev, one, b):
+    H = h_prev.shape[1]
+    for j in range(H):
+        r = act[b, j]
+        z = act[b, H + j]
+        n = act[b, 2 * H + j]
+        ghn = act[b, 3 * H + j]
+        dhj = dh[b, j]
+        dn = dhj * (one - z) * (one - n * n)               # n = tanh(.): 1-n^2
+        dr = dn * ghn * r * (one - r)                       # r = sigmoid(.): r(1-r)
+        dz = dhj * (h_prev[b, j] - n) * z * (one - z)      # dh/dz = h_prev - n
+        dgi[b, j] = dr
+        dgi[b, H + j] = dz
+        dgi[b, 2 * H + j] = dn
+        dgh[b, j] = dr
+        dgh[b, H + j] = dz
+        dgh[b, 2 * H + j] = dn * r
+        dh_prev[b, j] = dhj * z
+
+
+@_njit
+def _nb_backward_serial(dh, act, h_prev, dgi, dgh, dh_prev, one):
+    for b in range(h_prev.shape[0]):
+        _nb_backward_row(dh, act, h_prev, dgi, dgh, dh_prev, one, b)
+
+
+@_njit_parallel
+def _nb_backward_parallel(dh, act, h_prev, dgi, dgh, dh_prev, one):
+    for b in _prange(h_prev.shape[0]):
+        _nb_backward_row(dh, act, h_prev, dgi, dgh, dh_prev, one, b)
+
+
+def _numba_forward(gi, gh, h_prev):
+    _check_forward(gi, gh, h_prev)
+    B, H = h_prev.shape
+    dtype = gi.dtype
+    h = np.empty((B, H), dtype)
+    act = np.empty((B, 4 * H), dtype)
+    run = _nb_forward_parallel if B * H >= PARALLEL_WORK and B > 1 else _nb_forward_serial
+    run(gi, gh, h_prev, h, act, _ONE[dtype])
+    return h, act
+
+
+def _numba_backward(dh, act, h_prev):
+    _check_backward(dh, act, h_prev)
+    B, H = h_prev.shape
+    dtype = act.dtype
+    dgi = np.empty((B, 3 * H), dtype)
+    dgh = np.empty((B, 3 * H), dtype)
+    dh_prev = np.empty((B, H), dtype)
+    run = _nb_backward_parallel if B * H >= PARALLEL_WORK and B > 1 else _nb_backward_serial
+    run(dh, act, h_prev, dgi, dgh, dh_prev, _ONE[dtype])
+    return dgi, dgh, dh_prev
+
+
+numba_impl = types.SimpleNamespace(forward=_numba_forward, backward=_numba_backward)
 
 
 # ------------------------------------------------------------------------------ cuda
