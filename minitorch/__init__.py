@@ -21,6 +21,9 @@ from . import functional
 from . import nn
 from . import optim
 from . import utils
+from .utils import data
+from . import datasets
+from . import metrics
 from . import cuda
 from .serialization import save, load
 from .summary import summary

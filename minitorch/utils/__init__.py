@@ -1,2 +1,3 @@
-"""minitorch.utils: image helpers (make_grid, save_image); data loading comes later."""
+"""minitorch.utils: image helpers (make_grid, save_image) and data loading (utils.data)."""
 from .image import *  # noqa: F401,F403
+from . import data

@@ -1,0 +1,1 @@
+"""minitorch.metrics: classification metrics (skeleton: being written)."""

@@ -1,0 +1,1 @@
+"""minitorch.viz: training curves, confusion matrices, feature maps, graphs (skeleton: being written)."""
