@@ -189,8 +189,34 @@ numba_impl = types.SimpleNamespace(forward=_numba_forward, backward=_numba_backw
 
 
 # ------------------------------------------------------------------------------ cuda
-def _cuda_missing(*args, **kwargs):
-    raise NotImplementedError("gru_cell: the CUDA face is being written")
+# kernels/gru_cell.cu: one thread per (row, hidden unit) element, float and double.
+def _cuda_forward(gi, gh, h_prev):
+    import cupy as cp
+    from . import launch
+    _check_forward(gi, gh, h_prev)
+    gi, gh, h_prev = (cp.ascontiguousarray(a) for a in (gi, gh, h_prev))
+    B, H = h_prev.shape
+    h = cp.empty((B, H), gi.dtype)
+    act = cp.empty((B, 4 * H), gi.dtype)
+    n = B * H
+    launch("gru_cell", "gru_cell_forward", gi, n,
+           (gi, gh, h_prev, h, act, np.int64(n), np.int64(H)))
+    return h, act
 
 
-cuda_impl = types.SimpleNamespace(forward=_cuda_missing, backward=_cuda_missing)
+def _cuda_backward(dh, act, h_prev):
+    import cupy as cp
+    from . import launch
+    _check_backward(dh, act, h_prev)
+    dh, act, h_prev = (cp.ascontiguousarray(a) for a in (dh, act, h_prev))
+    B, H = h_prev.shape
+    dgi = cp.empty((B, 3 * H), act.dtype)
+    dgh = cp.empty((B, 3 * H), act.dtype)
+    dh_prev = cp.empty((B, H), act.dtype)
+    n = B * H
+    launch("gru_cell", "gru_cell_backward", act, n,
+           (dh, act, h_prev, dgi, dgh, dh_prev, np.int64(n), np.int64(H)))
+    return dgi, dgh, dh_prev
+
+
+cuda_impl = types.SimpleNamespace(forward=_cuda_forward, backward=_cuda_backward)

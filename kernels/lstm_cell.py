@@ -287,8 +287,34 @@ numba_impl = types.SimpleNamespace(forward=_numba_forward, backward=_numba_backw
 
 
 # ------------------------------------------------------------------------------ cuda
-def _cuda_missing(*args, **kwargs):
-    raise NotImplementedError("lstm_cell: the CUDA face is being written")
+# kernels/lstm_cell.cu: one thread per (row, hidden unit) element, float and double.
+def _cuda_forward(gates, c_prev):
+    import cupy as cp
+    from . import launch
+    _check_forward(gates, c_prev)
+    gates, c_prev = cp.ascontiguousarray(gates), cp.ascontiguousarray(c_prev)
+    B, H = c_prev.shape
+    h = cp.empty((B, H), gates.dtype)
+    c = cp.empty((B, H), gates.dtype)
+    act = cp.empty((B, 4 * H), gates.dtype)
+    n = B * H
+    launch("lstm_cell", "lstm_cell_forward", gates, n,
+           (gates, c_prev, h, c, act, np.int64(n), np.int64(H)))
+    return h, c, act
 
 
-cuda_impl = types.SimpleNamespace(forward=_cuda_missing, backward=_cuda_missing)
+def _cuda_backward(dh, dc, act, c_prev, c):
+    import cupy as cp
+    from . import launch
+    _check_backward(dh, dc, act, c_prev, c)
+    dh, dc, act, c_prev, c = (cp.ascontiguousarray(a) for a in (dh, dc, act, c_prev, c))
+    B, H = c.shape
+    dgates = cp.empty((B, 4 * H), act.dtype)
+    dc_prev = cp.empty((B, H), act.dtype)
+    n = B * H
+    launch("lstm_cell", "lstm_cell_backward", act, n,
+           (dh, dc, act, c_prev, c, dgates, dc_prev, np.int64(n), np.int64(H)))
+    return dgates, dc_prev
+
+
+cuda_impl = types.SimpleNamespace(forward=_cuda_forward, backward=_cuda_backward)
