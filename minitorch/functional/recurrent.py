@@ -175,6 +175,16 @@ def _weight_grads(xp, dG, x, hprev, w_ih, needs, dG_h=None):
     return dx, dwi, dwh, dbi, dbh
 
 
+def _hidden_projection(xp, w_hh, h, ghT, add, out):
+    """out = h @ W_hh^T + add, computed as (W_hh @ h^T)^T into the (G*H, B) buffer ghT:
+    BLAS runs this tall-skinny shape markedly faster than the short-wide h @ W_hh^T
+    (OpenBLAS, B = 32, 4H = 1024: about 1.4x), and the add writes the transposed result
+    back row-major in the same pass."""
+    xp.matmul(w_hh, h.T, out=ghT)
+    xp.add(ghT.T, add, out=out)
+    return out
+
+
 def _contig(xp, a):
     return a if a.flags.c_contiguous else xp.ascontiguousarray(a)
 
@@ -289,12 +299,12 @@ class LSTMLayer(Function):
         hs, out, hprev = _hidden_buffer(xp, T, B, H, h0, reverse)
         cs, c_out, _ = _hidden_buffer(xp, T, B, H, c0, reverse)
         acts = [None] * T
-        w_hhT = w_hh.T
+        ghT = xp.empty((w_hh.shape[0], B), dtype=x.dtype)
+        gates = xp.empty((B, w_hh.shape[0]), dtype=x.dtype)
         h = hprev[T - 1 if reverse else 0]
         c = _contig(xp, c0)
         for t in _steps(T, reverse):
-            gates = xp.matmul(h, w_hhT)
-            gates += gx[t]
+            _hidden_projection(xp, w_hh, h, ghT, gx[t], gates)
             h, c, acts[t] = cell.forward(gates, c)
             out[t] = h
             c_out[t] = c
