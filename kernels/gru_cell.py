@@ -41,9 +41,17 @@ from .lstm_cell import (_FLOATS, _ONE, PARALLEL_WORK, _nb_sigmoid, _nb_tanh, _nj
 
 
 def _check_forward(gi, gh, h_prev):
-    """Shapes and dtypes of the forward's inputs (the Numba face does no bounds checks)."""
+    """Shapes and dtypes of the forward's inputs (the Numba face does no bounds checks);
+    a fast path for the usual case, as in lstm_cell.py."""
+    dt, s = gi.dtype, h_prev.shape
+    if not ((dt is _FLOATS[0] or dt is _FLOATS[1]) and gh.dtype is dt and h_prev.dtype is dt
+            and len(s) == 2 and gi.shape == (s[0], 3 * s[1]) and gh.shape == gi.shape):
+        _explain_forward(gi, gh, h_prev)
+
+
+def _explain_forward(gi, gh, h_prev):
     B, H = h_prev.shape if h_prev.ndim == 2 else (-1, -1)
-    for name, a, shape in (("gi", gi, (B, 3 * H)), ("gh", gh, (B, 3 * H)), ("h_prev", h_prev, (B, H))):
+    for a, shape in ((gi, (B, 3 * H)), (gh, (B, 3 * H)), (h_prev, (B, H))):
         if a.shape != shape:
             raise ValueError(f"gru_cell: gi and gh must be (B, 3H) and h_prev (B, H), got gi "
                              f"{tuple(gi.shape)}, gh {tuple(gh.shape)}, h_prev {tuple(h_prev.shape)}")
@@ -53,6 +61,13 @@ def _check_forward(gi, gh, h_prev):
 
 
 def _check_backward(dh, act, h_prev):
+    dt, s = act.dtype, h_prev.shape
+    if not ((dt is _FLOATS[0] or dt is _FLOATS[1]) and dh.dtype is dt and h_prev.dtype is dt
+            and len(s) == 2 and dh.shape == s and act.shape == (s[0], 4 * s[1])):
+        _explain_backward(dh, act, h_prev)
+
+
+def _explain_backward(dh, act, h_prev):
     B, H = h_prev.shape if h_prev.ndim == 2 else (-1, -1)
     for name, a, shape in (("dh", dh, (B, H)), ("act", act, (B, 4 * H)), ("h_prev", h_prev, (B, H))):
         if a.shape != shape:

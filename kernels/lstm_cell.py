@@ -39,9 +39,21 @@ from ._numba import njit as _njit, njit_parallel as _njit_parallel, prange as _p
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
+# The checks run on every call (a char-LSTM step makes 128 of them), so each has a fast
+# path: identical dtype objects (NumPy keeps one per builtin dtype) and matching shapes;
+# anything else goes to the slow path, which raises the clear error or lets equal dtypes
+# that are different objects through.
+
 
 def _check_forward(gates, c_prev):
     """Shapes and dtypes of the forward's inputs (the Numba face does no bounds checks)."""
+    dt, s = gates.dtype, c_prev.shape
+    if not ((dt is _FLOATS[0] or dt is _FLOATS[1]) and c_prev.dtype is dt and len(s) == 2
+            and gates.shape == (s[0], 4 * s[1])):
+        _explain_forward(gates, c_prev)
+
+
+def _explain_forward(gates, c_prev):
     if gates.ndim != 2 or c_prev.ndim != 2 or gates.shape != (c_prev.shape[0], 4 * c_prev.shape[1]):
         raise ValueError(f"lstm_cell: gates must be (B, 4H) and c_prev (B, H), got gates "
                          f"{tuple(gates.shape)} and c_prev {tuple(c_prev.shape)}")
@@ -51,7 +63,16 @@ def _check_forward(gates, c_prev):
 
 
 def _check_backward(dh, dc, act, c_prev, c):
-    B, H = c.shape[0], c.shape[1] if c.ndim == 2 else -1
+    dt, s = act.dtype, c.shape
+    if not ((dt is _FLOATS[0] or dt is _FLOATS[1]) and dh.dtype is dt and dc.dtype is dt
+            and c_prev.dtype is dt and c.dtype is dt and len(s) == 2
+            and dh.shape == s and dc.shape == s and c_prev.shape == s
+            and act.shape == (s[0], 4 * s[1])):
+        _explain_backward(dh, dc, act, c_prev, c)
+
+
+def _explain_backward(dh, dc, act, c_prev, c):
+    B, H = c.shape if c.ndim == 2 else (-1, -1)
     for name, a, shape in (("dh", dh, (B, H)), ("dc", dc, (B, H)), ("act", act, (B, 4 * H)),
                            ("c_prev", c_prev, (B, H)), ("c", c, (B, H))):
         if a.shape != shape:
