@@ -209,6 +209,23 @@ def test_extreme_preactivations_are_finite_without_warnings(dtype):
                 np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5, err_msg=name)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_nan_propagates(dtype):
+    """A NaN pre-activation gives NaN in its unit's outputs (and nowhere else)."""
+    B, H = 2, 9
+    gates = np.zeros((B, 4 * H), dtype)
+    gates[0, [0, H + 1, 2 * H + 2, 3 * H + 3]] = np.nan   # one NaN in each gate
+    c_prev = np.ones((B, H), dtype)
+    gi, gh = np.zeros((B, 3 * H), dtype), np.zeros((B, 3 * H), dtype)
+    gi[0, [0, H + 1, 2 * H + 2]] = np.nan
+    for name, face in _faces("lstm_cell"):
+        h, c, act = face.forward(gates, c_prev)
+        assert np.isnan(h[0, :4]).all() and not np.isnan(h[0, 4:]).any() and not np.isnan(h[1]).any(), name
+    for name, face in _faces("gru_cell"):
+        h, act = face.forward(gi, gh, c_prev)
+        assert np.isnan(h[0, :3]).all() and not np.isnan(h[0, 3:]).any() and not np.isnan(h[1]).any(), name
+
+
 # ------------------------------------------------------------------------------ dispatch, errors
 def test_get_picks_numba_unless_forced(monkeypatch):
     x = np.zeros((2, 8), np.float32)
