@@ -42,10 +42,17 @@ def _check_sizes(fn, n, batch_size, num_steps):
                          f"{batch_size * num_steps + 1})")
 
 
+def _host(x) -> np.ndarray:
+    """A NumPy array of a tensor (any device), array or sequence."""
+    if isinstance(x, Tensor):
+        x = x._data
+    if not isinstance(x, np.ndarray) and hasattr(x, "get"):  # a CuPy array
+        x = x.get()
+    return np.asarray(x)
+
+
 def _as_ids(corpus) -> np.ndarray:
-    if isinstance(corpus, Tensor):
-        corpus = corpus.numpy() if hasattr(corpus, "numpy") else corpus._data
-    arr = np.asarray(corpus)
+    arr = _host(corpus)
     if arr.ndim != 1 or arr.dtype.kind not in "iu":
         raise ValueError(f"expected a 1-D sequence of integer token ids, got {arr.dtype} "
                          f"of shape {arr.shape}")
@@ -184,11 +191,9 @@ class CharCorpus:
 
     def decode(self, ids) -> str:
         """The text of a sequence of ids (tensor, array, list or a single int)."""
-        if isinstance(ids, Tensor):
-            ids = ids.numpy() if hasattr(ids, "numpy") else ids._data
-        arr = np.asarray(ids)
-        if hasattr(arr, "get"):  # cupy
-            arr = arr.get()
+        arr = _host(ids)
+        if arr.size == 0:
+            return ""
         if arr.dtype.kind not in "iu":
             raise TypeError(f"CharCorpus.decode(): ids must be integers, got {arr.dtype}")
         arr = arr.reshape(-1)
