@@ -35,9 +35,17 @@ import numpy as np
 from ..backend import get_array_module
 from ._numba import PARALLEL_MIN_WORK  # noqa: F401
 from ._numba import prange as _prange
+
 # the vectorizable sigmoid/tanh (exp written out for LLVM; see lstm_cell.py) and decorators
-from .lstm_cell import (_FLOATS, _ONE, PARALLEL_WORK, _nb_sigmoid, _nb_tanh, _njit,
-                        _njit_parallel)
+from .lstm_cell import (
+    _FLOATS,
+    _ONE,
+    PARALLEL_WORK,
+    _nb_sigmoid,
+    _nb_tanh,
+    _njit,
+    _njit_parallel,
+)
 
 
 def _check_forward(gi, gh, h_prev):
@@ -207,6 +215,7 @@ numba_impl = types.SimpleNamespace(forward=_numba_forward, backward=_numba_backw
 # kernels/gru_cell.cu: one thread per (row, hidden unit) element, float and double.
 def _cuda_forward(gi, gh, h_prev):
     import cupy as cp
+
     from . import launch
     _check_forward(gi, gh, h_prev)
     gi, gh, h_prev = (cp.ascontiguousarray(a) for a in (gi, gh, h_prev))
@@ -221,6 +230,7 @@ def _cuda_forward(gi, gh, h_prev):
 
 def _cuda_backward(dh, act, h_prev):
     import cupy as cp
+
     from . import launch
     _check_backward(dh, act, h_prev)
     dh, act, h_prev = (cp.ascontiguousarray(a) for a in (dh, act, h_prev))

@@ -34,8 +34,10 @@ import types
 import numpy as np
 
 from ..backend import get_array_module
-from ._numba import numba, PARALLEL_MIN_WORK  # noqa: F401
-from ._numba import njit as _njit, njit_parallel as _njit_parallel, prange as _prange
+from ._numba import PARALLEL_MIN_WORK, numba
+from ._numba import njit as _njit
+from ._numba import njit_parallel as _njit_parallel
+from ._numba import prange as _prange
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -131,8 +133,8 @@ reference = types.SimpleNamespace(forward=_reference_forward, backward=_referenc
 # t <= 0 (sigmoid and tanh need exp(-|x|) and exp(-2|x|)), where nothing overflows.
 # error_model="numpy": no ZeroDivisionError check on the divisions (it blocks SIMD).
 if numba is not None:
-    _njit = numba.njit(cache=True, error_model="numpy")                     # noqa: F811
-    _njit_parallel = numba.njit(cache=True, parallel=True, error_model="numpy")  # noqa: F811
+    _njit = numba.njit(cache=True, error_model="numpy")
+    _njit_parallel = numba.njit(cache=True, parallel=True, error_model="numpy")
 
 
 def _exp_nonpos(t):
@@ -145,19 +147,19 @@ _F, _D = np.float32, np.float64
 
 def _exp32(t):
     """float32 exp(t), t <= 0: 0 below -87 (where exp(t) < 2**-125), NaN stays NaN."""
-    tc = t if t >= _F(-87.0) else _F(-87.0)
+    tc = max(t, _F(-87.0))
     n = np.floor(tc * _F(1.44269504088896341) + _F(0.5))     # t = n*ln2 + r
     r = tc - n * _F(0.693359375) + n * _F(2.12194440e-4)         # ln2 in two parts
     p = (((((_F(1.9875691500e-4) * r + _F(1.3981999507e-3)) * r + _F(8.3334519073e-3)) * r
            + _F(4.1665795894e-2)) * r + _F(1.6666665459e-1)) * r + _F(5.0000001201e-1)) * (r * r) \
         + r + _F(1.0)                                             # exp(r), |r| <= ln2/2
     e = p * _i32_as_f32((np.int32(n) + np.int32(127)) << np.int32(23))   # * 2^n
-    return e if t >= _F(-87.0) else (t - t if t != t else _F(0.0))
+    return e if t >= _F(-87.0) else (t - t if t != t else _F(0.0))  # noqa: PLR0124
 
 
 def _exp64(t):
     """float64 exp(t), t <= 0: 0 below -708 (where exp(t) < 2**-1021), NaN stays NaN."""
-    tc = t if t >= _D(-708.0) else _D(-708.0)
+    tc = max(t, _D(-708.0))
     n = np.floor(tc * _D(1.4426950408889634074) + _D(0.5))
     r = tc - n * _D(6.93145751953125e-1) - n * _D(1.42860682030941723212e-6)
     rr = r * r
@@ -167,12 +169,13 @@ def _exp64(t):
            + _D(2.27265548208155028766e-1)) * rr + _D(2.00000000000000000009e0))
     p = _D(1.0) + _D(2.0) * px / (qx - px)                         # exp(r) = 1 + 2rP/(Q-rP)
     e = p * _i64_as_f64((np.int64(n) + np.int64(1023)) << np.int64(52))
-    return e if t >= _D(-708.0) else (t - t if t != t else _D(0.0))
+    return e if t >= _D(-708.0) else (t - t if t != t else _D(0.0))  # noqa: PLR0124
 
 
 if numba is not None:
     from llvmlite import ir as _ir
-    from numba.extending import intrinsic as _intrinsic, overload as _overload
+    from numba.extending import intrinsic as _intrinsic
+    from numba.extending import overload as _overload
 
     @_intrinsic
     def _i32_as_f32(typingctx, i):
@@ -311,6 +314,7 @@ numba_impl = types.SimpleNamespace(forward=_numba_forward, backward=_numba_backw
 # kernels/lstm_cell.cu: one thread per (row, hidden unit) element, float and double.
 def _cuda_forward(gates, c_prev):
     import cupy as cp
+
     from . import launch
     _check_forward(gates, c_prev)
     gates, c_prev = cp.ascontiguousarray(gates), cp.ascontiguousarray(c_prev)
@@ -326,6 +330,7 @@ def _cuda_forward(gates, c_prev):
 
 def _cuda_backward(dh, dc, act, c_prev, c):
     import cupy as cp
+
     from . import launch
     _check_backward(dh, dc, act, c_prev, c)
     dh, dc, act, c_prev, c = (cp.ascontiguousarray(a) for a in (dh, dc, act, c_prev, c))

@@ -20,7 +20,7 @@ CUDA_REASON = "CuPy and a CUDA GPU are not available here; the CUDA faces run on
 KERNEL_DIR = Path(kernels.__file__).parent
 SHAPES = [(1, 1), (1, 7), (3, 1), (5, 13), (17, 33), (32, 256)]
 DTYPES = [np.float32, np.float64]
-TOL = {np.float32: dict(rtol=1e-5, atol=2e-6), np.float64: dict(rtol=1e-10, atol=1e-12)}
+TOL = {np.float32: {"rtol": 1e-5, "atol": 2e-6}, np.float64: {"rtol": 1e-10, "atol": 1e-12}}
 
 
 def _faces(name):
@@ -129,7 +129,7 @@ def test_faces_agree_on_odd_sizes(dtype):
     faces_l, faces_g = _faces("lstm_cell"), _faces("gru_cell")
     if len(faces_l) < 2:
         pytest.skip("numba is not installed: only the reference face")
-    tol = dict(rtol=1e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-14)
+    tol = {"rtol": 1e-5, "atol": 1e-6} if dtype == np.float32 else {"rtol": 1e-12, "atol": 1e-14}
     for B, H in [(1, 1), (2, 3), (7, 1), (9, 17), (31, 65), (3, 100)]:
         gates, c_prev, dh, dc = _lstm_inputs(rng, B, H, dtype, scale=4.0)
         outs = [f.forward(gates, c_prev) for _, f in faces_l]
@@ -219,10 +219,10 @@ def test_nan_propagates(dtype):
     gi, gh = np.zeros((B, 3 * H), dtype), np.zeros((B, 3 * H), dtype)
     gi[0, [0, H + 1, 2 * H + 2]] = np.nan
     for name, face in _faces("lstm_cell"):
-        h, c, act = face.forward(gates, c_prev)
+        h, _, _ = face.forward(gates, c_prev)
         assert np.isnan(h[0, :4]).all() and not np.isnan(h[0, 4:]).any() and not np.isnan(h[1]).any(), name
     for name, face in _faces("gru_cell"):
-        h, act = face.forward(gi, gh, c_prev)
+        h, _ = face.forward(gi, gh, c_prev)
         assert np.isnan(h[0, :3]).all() and not np.isnan(h[0, 3:]).any() and not np.isnan(h[1]).any(), name
 
 
@@ -269,7 +269,7 @@ def test_cuda_matches_reference(name, dtype):
     mod = kernels.module(name)
     ref, cuda = mod.reference, mod.cuda_impl
     rng = np.random.default_rng(2)
-    tol = dict(rtol=1e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-13)
+    tol = {"rtol": 1e-5, "atol": 1e-6} if dtype == np.float32 else {"rtol": 1e-12, "atol": 1e-13}
     for B, H in [(1, 1), (3, 7), (32, 256), (5, 300)]:
         if name == "lstm_cell":
             gates, c_prev, dh, dc = _lstm_inputs(rng, B, H, dtype, scale=4.0)
