@@ -172,8 +172,11 @@ def test_mnist_samples_and_attributes(tmp_path):
     assert type(y) is int and y == int(labels[2])
     assert ds[-1][1] == int(labels[-1])
     assert ds[np.int64(1)][1] == int(labels[1])
+    assert ds[minitorch.tensor(3)][1] == int(labels[3])
     with pytest.raises(IndexError, match="out of range"):
         ds[6]
+    with pytest.raises(TypeError, match="index must be an integer"):
+        ds[1.5]
     assert ds.targets.dtype == minitorch.int64
     np.testing.assert_array_equal(ds.targets.numpy(), labels)
     assert tuple(ds.data.shape) == (6, 28, 28)

@@ -32,6 +32,7 @@ t10k-labels-idx1-ubyte, each gzipped (``.gz``) or raw.
 """
 from __future__ import annotations
 
+import operator
 import os
 from pathlib import Path
 
@@ -199,8 +200,8 @@ class MNIST(_DatasetBase):
         if isinstance(index, Tensor):
             index = index.item()
         try:
-            i = int(np.asarray(index).item()) if not isinstance(index, int) else index
-        except (TypeError, ValueError):
+            i = operator.index(index)
+        except TypeError:
             raise TypeError(f"{type(self).__name__}[index]: index must be an integer, got "
                             f"{type(index).__name__}") from None
         n = len(self.images)
