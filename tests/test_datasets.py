@@ -280,10 +280,14 @@ def test_root_layouts(tmp_path):
     make_split(tmp_path / "b" / "mnist", n=4)             # root/<name>
     make_split(tmp_path / "c", n=5, compress=False)       # root itself, raw files
     make_split(tmp_path / "d" / "FashionMNIST" / "raw", n=6)
+    make_split(tmp_path / "e" / "mnist-t10k", n=2)        # a test-set-only folder
     assert len(MNIST(tmp_path / "a", train=False)) == 3
     assert len(MNIST(str(tmp_path / "b"), train=False)) == 4
     assert len(MNIST(tmp_path / "c", train=False)) == 5
     assert len(FashionMNIST(tmp_path / "d", train=False)) == 6
+    assert len(MNIST(tmp_path / "e", train=False)) == 2
+    with pytest.raises(DatasetNotFoundError):
+        FashionMNIST(tmp_path / "e", train=False)
 
 
 def test_dataset_specific_subfolder_beats_root_itself(tmp_path, monkeypatch):
@@ -313,7 +317,7 @@ def test_not_found_lists_every_place(tmp_path, isolated, monkeypatch):
         FashionMNIST(root, train=True)
     msg = str(info.value)
     for folder in (root / "fashion-mnist", root / "FashionMNIST" / "raw", root / "FashionMNIST",
-                   root, env / "fashion-mnist", env / "FashionMNIST" / "raw", env,
+                   root / "fashion-mnist-t10k", root, env / "fashion-mnist", env / "FashionMNIST" / "raw", env,
                    isolated["home"] / ".cache" / "minitorch" / "fashion-mnist",
                    isolated["system"] / "fashion-mnist"):
         assert f"  {folder}  [" in msg
@@ -359,6 +363,8 @@ def test_real_mnist_t10k():
     assert ds.images.max() == 255 and ds.images.min() == 0
     with pytest.raises(DatasetNotFoundError, match="only the test split"):
         MNIST(SHARED_T10K, train=True)
+    # the examples' --data-dir ../shared/data finds the test-set-only folder too
+    assert len(MNIST(SHARED_T10K.parent, train=False)) == 10000
 
 
 @needs_t10k

@@ -22,8 +22,9 @@ float32 N x 1 x 28 x 28, labels int64) in one vectorized step, and
 Where the files are looked for (first complete pair wins), for <name> = "mnist" or
 "fashion-mnist" and <Tv> = torchvision's folder "MNIST" / "FashionMNIST":
 
-1. ``root``: root/<name>, root/<Tv>/raw, root/<Tv>, root itself;
-2. ``$MINITORCH_DATA``: the same four layouts;
+1. ``root``: root/<name>, root/<Tv>/raw, root/<Tv>, root/<name>-t10k (a test-set-only
+   folder such as ../shared/data/mnist-t10k), root itself;
+2. ``$MINITORCH_DATA``: the same five layouts;
 3. ``~/.cache/minitorch/<name>`` (where ``download=True`` puts the files);
 4. ``/usr/share/datasets/<name>`` (Debian's ``dataset-fashion-mnist`` installs there).
 
@@ -69,9 +70,8 @@ def search_dirs(name: str, tv_folder: str, root=None) -> list[tuple[str, Path]]:
     out = []
 
     def layouts(base: Path, why: str):
-        for sub, label in ((name, f"{why}/{name}"), (f"{tv_folder}/raw", f"{why}/{tv_folder}/raw"),
-                           (tv_folder, f"{why}/{tv_folder}"), ("", why)):
-            out.append((label, base / sub if sub else base))
+        for sub in (name, f"{tv_folder}/raw", tv_folder, f"{name}-t10k", ""):
+            out.append((f"{why}/{sub}" if sub else why, base / sub if sub else base))
 
     if root is not None:
         layouts(Path(os.path.expanduser(os.fspath(root))), "root")
