@@ -32,7 +32,8 @@ import minitorch
 
 __all__ = ["add_common_args", "set_seed", "get_device", "progress_bar", "train_epoch",
            "evaluate", "fit", "save_checkpoint", "load_checkpoint", "checkpoint_path",
-           "write_metrics", "print_outputs", "exit_with_error", "default_out"]
+           "write_metrics", "print_outputs", "exit_with_error", "default_out",
+           "add_mnist_args", "load_mnist_data", "classification_summary"]
 
 
 # --------------------------------------------------------------------------- command line
@@ -266,3 +267,89 @@ def print_outputs(paths, log=print):
     log("outputs:")
     for p in paths:
         log(f"  {p}")
+
+
+# --------------------------------------------------------------------------- MNIST-family data
+def add_mnist_args(parser, dataset="mnist"):
+    """--dataset, --split-test-set and --no-download, for the MNIST-family examples."""
+    g = parser.add_argument_group("data")
+    g.add_argument("--dataset", choices=("mnist", "fashion-mnist"), default=dataset,
+                   help=f"which dataset (default {dataset})")
+    g.add_argument("--split-test-set", action="store_true",
+                   help="use only the 10,000-image test split: its first 8,000 images for "
+                        "training, the last 2,000 for testing (for a folder that holds only "
+                        "t10k-* files, e.g. --data-dir ../shared/data/mnist-t10k)")
+    g.add_argument("--no-download", action="store_true",
+                   help="never download; fail if the files are not found")
+    return parser
+
+
+def load_mnist_data(args):
+    """The training and test sets of args.dataset as TensorDatasets of (N, 1, 28, 28)
+    float32 images and int64 labels, plus a dict describing them.
+
+    Pixels are scaled to [0, 1], then normalized by the mean and std of the *training*
+    images (the very images trained on: for --split-test-set the first 8,000). The raw
+    [0, 1] test images are returned as info["test_images"] (a NumPy array) for plots.
+    On a missing or broken dataset, exits with the dataset's message (where it looked, how
+    to provide the files)."""
+    from minitorch.datasets import MNIST, FashionMNIST, DatasetNotFoundError, IDXError
+    from minitorch.utils.data import TensorDataset
+    cls = FashionMNIST if args.dataset == "fashion-mnist" else MNIST
+
+    def load(train):
+        try:
+            return cls(args.data_dir, train=train, download=not args.no_download)
+        except (DatasetNotFoundError, IDXError) as exc:
+            exit_with_error(str(exc), code=1)
+
+    if args.split_test_set:
+        ds = load(train=False)
+        images, labels = ds.images, ds.targets.numpy()
+        train_images, test_images = images[:8000], images[8000:]
+        train_labels, test_labels = labels[:8000], labels[8000:]
+        protocol = "test split: first 8,000 train / last 2,000 test"
+    else:
+        tr, te = load(train=True), load(train=False)
+        train_images, train_labels = tr.images, tr.targets.numpy()
+        test_images, test_labels = te.images, te.targets.numpy()
+        protocol = "standard train / test splits"
+    if args.limit is not None:
+        if args.limit < 1:
+            exit_with_error(f"--limit must be a positive number of samples, got {args.limit}")
+        n_test = min(len(test_images), max(256, args.limit // 4))
+        train_images, train_labels = train_images[:args.limit], train_labels[:args.limit]
+        test_images, test_labels = test_images[:n_test], test_labels[:n_test]
+
+    # scale to [0, 1], then standardize with the training set's statistics
+    train_x = train_images.astype(np.float32) / np.float32(255)
+    test_x = test_images.astype(np.float32) / np.float32(255)
+    mean, std = float(train_x.mean()), float(train_x.std())
+    train_ds = TensorDataset(minitorch.from_numpy(((train_x - mean) / std)[:, None]),
+                             minitorch.from_numpy(train_labels.astype(np.int64)))
+    test_ds = TensorDataset(minitorch.from_numpy(((test_x - mean) / std)[:, None]),
+                            minitorch.from_numpy(test_labels.astype(np.int64)))
+    info = {"dataset": args.dataset, "protocol": protocol, "n_train": len(train_x),
+            "n_test": len(test_x), "mean": mean, "std": std, "classes": list(cls.classes),
+            "test_images": test_x}
+    return train_ds, test_ds, info
+
+
+def classification_summary(y_true, y_pred, class_names):
+    """test accuracy, the confusion matrix and per-class precision / recall / F1 /
+    specificity / support, as a JSON-ready dict; and the printable report."""
+    from minitorch import metrics
+    k = len(class_names)
+    prec, rec, f1, support = metrics.precision_recall_fscore_support(y_true, y_pred,
+                                                                     num_classes=k)
+    spec = metrics.specificity_score(y_true, y_pred, num_classes=k)
+    per_class = {name: {"precision": float(prec[i]), "recall": float(rec[i]),
+                        "f1": float(f1[i]), "specificity": float(spec[i]),
+                        "support": int(support[i])} for i, name in enumerate(class_names)}
+    summary = {"test_accuracy": metrics.accuracy(y_pred, y_true),
+               "confusion_matrix": metrics.confusion_matrix(y_true, y_pred, num_classes=k),
+               "per_class": per_class,
+               "macro_f1": metrics.f1_score(y_true, y_pred, num_classes=k, average="macro")}
+    report = metrics.classification_report(y_true, y_pred, num_classes=k,
+                                           target_names=class_names, digits=4)
+    return summary, report
