@@ -559,3 +559,25 @@ def test_aliases():
     for name in ("Dataset", "TensorDataset", "Subset", "random_split", "DataLoader",
                  "default_collate", "BatchSampler", "RandomSampler", "SequentialSampler"):
         assert hasattr(minitorch.utils.data, name) and name in mud.__all__
+
+
+def test_generic_subscripts_as_in_torch():
+    class Evens(mud.Sampler[int]):
+        def __init__(self, n):
+            self.n = n
+
+        def __iter__(self):
+            return iter(range(0, self.n, 2))
+
+        def __len__(self):
+            return (self.n + 1) // 2
+
+    class Pairs(Dataset[tuple]):
+        def __getitem__(self, i):
+            return i, -i
+
+        def __len__(self):
+            return 6
+
+    loader: DataLoader[tuple] = DataLoader(Pairs(), batch_size=2, sampler=Evens(6))
+    assert [b[1].tolist() for b in loader] == [[0, -2], [-4]] and len(loader) == 2

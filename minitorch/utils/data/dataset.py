@@ -31,7 +31,11 @@ __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "Conca
 
 class Dataset:
     """A map-style dataset: subclasses define ``__getitem__(index)`` and usually ``__len__()``.
-    ``a + b`` concatenates two datasets (a ConcatDataset)."""
+    ``a + b`` concatenates two datasets (a ConcatDataset). ``Dataset[T]`` works in annotations
+    and base-class lists, as torch's generic class does."""
+
+    def __class_getitem__(cls, item):
+        return cls
 
     def __getitem__(self, index):
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")

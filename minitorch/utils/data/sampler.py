@@ -32,7 +32,10 @@ def _is_int(x) -> bool:
 
 class Sampler:
     """Base class: subclasses define ``__iter__`` (yielding indices or lists of indices) and,
-    where they can, ``__len__``."""
+    where they can, ``__len__``. ``Sampler[int]`` works as a base class, as in torch."""
+
+    def __class_getitem__(cls, item):
+        return cls
 
     def __init__(self, data_source=None):
         pass
