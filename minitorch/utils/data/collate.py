@@ -174,9 +174,9 @@ def collate(batch, *, collate_fn_map=None):
 def _same_kind(batch, kind, what):
     for i, x in enumerate(batch):
         if not isinstance(x, kind):
-            raise TypeError(f"default_collate: sample {i} is of type {type(x).__name__} but sample 0 "
-                            f"is of type {type(batch[0]).__name__}; every sample must hold {what} "
-                            "at this position")
+            raise TypeError(f"default_collate: sample {i} is of type {type(x).__name__} but "
+                            f"sample 0 is of type {type(batch[0]).__name__}; every sample must "
+                            f"hold {what} at this position")
 
 
 def _check_shapes(shapes, what):

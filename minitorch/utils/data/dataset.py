@@ -107,7 +107,8 @@ class StackDataset(Dataset):
     def __init__(self, *args, **kwargs):
         if args and kwargs:
             raise ValueError("StackDataset(): Supported either ``tuple``- (via ``args``) or "
-                             "``dict``- (via ``kwargs``) like input/output, but both types are given.")
+                             "``dict``- (via ``kwargs``) like input/output, but both types are "
+                             "given.")
         if not args and not kwargs:
             raise ValueError("StackDataset(): At least one dataset should be passed")
         datasets = args if args else kwargs
