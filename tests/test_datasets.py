@@ -8,7 +8,6 @@ import functools
 import gzip
 import hashlib
 import http.server
-import os
 import socket
 import threading
 from pathlib import Path
