@@ -159,7 +159,8 @@ def fit(model, optimizer, loss_fn, train_loader, eval_loader, args, device=None,
     """Train for args.epochs epochs (total), evaluating on `eval_loader` after each one.
 
     Every epoch appends a record {"epoch", "train_loss", "train_acc", "<eval_name>_loss",
-    "<eval_name>_acc", "seconds"} to the history and saves OUT/checkpoint.pt (model,
+    "<eval_name>_acc", "seconds" (wall), "cpu_seconds" (CPU time of this process, all
+    threads)} to the history and saves OUT/checkpoint.pt (model,
     optimizer, scheduler, epoch, history). With args.resume the loop starts after the
     checkpoint's epoch with its history. `early_stopping` (optim.EarlyStopping on the
     evaluation loss) ends training early and restores the best weights. Returns the
@@ -177,16 +178,16 @@ def fit(model, optimizer, loss_fn, train_loader, eval_loader, args, device=None,
                 "nothing to train")
     progress = not getattr(args, "no_progress", False)
     for epoch in range(start + 1, args.epochs + 1):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         train_loss, train_acc = train_epoch(model, train_loader, loss_fn, optimizer, device,
                                             progress, desc=f"epoch {epoch}/{args.epochs}")
         eval_loss, eval_acc = evaluate(model, eval_loader, loss_fn, device)
         if scheduler is not None:
             scheduler.step()
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         history.append({"epoch": epoch, "train_loss": train_loss, "train_acc": train_acc,
                         f"{eval_name}_loss": eval_loss, f"{eval_name}_acc": eval_acc,
-                        "seconds": seconds})
+                        "seconds": seconds, "cpu_seconds": cpu})
         log(f"epoch {epoch:3d}/{args.epochs}  train loss {train_loss:.4f} acc "
             f"{train_acc:.4f}  {eval_name} loss {eval_loss:.4f} acc {eval_acc:.4f}  "
             f"({seconds:.1f} s)")

@@ -85,12 +85,14 @@ def run(args, model, optimizer, device, script_file, extra_plots=None):
     summary, report = classification_summary(y_true, y_pred, info["classes"])
     print(report)
     seconds = [h["seconds"] for h in history]
+    cpu = [h.get("cpu_seconds", 0.0) for h in history]
     metrics = {"script": os.path.basename(script_file), "dataset": info["dataset"],
                "protocol": info["protocol"], "n_train": info["n_train"],
                "n_test": info["n_test"], "normalization": {"mean": info["mean"],
                                                            "std": info["std"]},
                "test_loss": test_loss, **summary, "epochs": len(history),
                "seconds_per_epoch": sum(seconds) / len(seconds) if seconds else None,
+               "cpu_seconds_per_epoch": sum(cpu) / len(cpu) if cpu else None,
                "wall_seconds_this_run": wall, "history": history,
                "args": {k: v for k, v in vars(args).items()}}
     paths = [write_metrics(out, metrics)]
