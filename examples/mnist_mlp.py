@@ -98,7 +98,8 @@ def run(args, model, optimizer, device, script_file, extra_plots=None):
     paths = [write_metrics(out, metrics)]
     names = info["classes"]
     short = [c.split(" - ")[-1] if " - " in c else c for c in names]
-    paths.append(viz.plot_curves(history, os.path.join(out, "curves.png"),
+    curves = [{k: v for k, v in h.items() if "seconds" not in k} for h in history]
+    paths.append(viz.plot_curves(curves, os.path.join(out, "curves.png"),
                                  title=f"{type(model).__name__} on {info['dataset']}"))
     paths.append(viz.plot_confusion_matrix(summary["confusion_matrix"],
                                            os.path.join(out, "confusion_matrix.png"),
