@@ -142,30 +142,33 @@ def _hidden_buffer(xp, T, B, H, h0, reverse):
 
 
 def _input_projection(x, w_ih, biases):
-    """X (T*B, I) @ W_ih^T + the biases, as (T, B, G*H): one GEMM for every step."""
+    """X (T*B, I) @ W_ih^T + the biases, as (T, B, G*H): one GEMM for every step. Returns
+    it and X (T*B, I), a view of x or, for a strided x (batch_first), its one copy, kept
+    for the weight gradient."""
     xp = _xp(x)
     T, B, I = x.shape
-    gx = xp.matmul(x.reshape(T * B, I), w_ih.T)
+    x2 = x.reshape(T * B, I)
+    gx = xp.matmul(x2, w_ih.T)
     for b in biases:
         if b is not None:
             gx += b
-    return gx.reshape(T, B, w_ih.shape[0])
+    return gx.reshape(T, B, w_ih.shape[0]), x2
 
 
-def _weight_grads(xp, dG, x, hprev, w_ih, needs, dG_h=None):
+def _weight_grads(xp, dG, x2, hprev, w_ih, needs, dG_h=None):
     """dX = dG @ W_ih, dW_ih = dG^T X, dW_hh = dG_h^T H_prev, db_ih = sum dG,
     db_hh = sum dG_h, each one GEMM (or sum) over all T*B rows. `needs` gives which of
     (x, W_ih, W_hh, b_ih, b_hh) want a gradient; dG_h defaults to dG (RNN, LSTM)."""
     nx, nwi, nwh, nbi, nbh = needs
-    T, B, I = x.shape
-    G = dG.shape[2]
+    T, B, G = dG.shape
+    I = x2.shape[1]
     dG2 = dG.reshape(T * B, G)
     dGh2 = dG2 if dG_h is None else dG_h.reshape(T * B, G)
     dx = dwi = dwh = dbi = dbh = None
     if nx:
         dx = _make(xp.matmul(dG2, w_ih).reshape(T, B, I))
     if nwi:
-        dwi = _make(xp.matmul(dG2.T, x.reshape(T * B, I)))
+        dwi = _make(xp.matmul(dG2.T, x2))
     if nwh:
         dwh = _make(xp.matmul(dGh2.T, hprev.reshape(T * B, hprev.shape[2])))
     if nbi:
@@ -202,7 +205,7 @@ class _Alias(Function):
         return g
 
 
-def _recorded_backward(ctx, composite, n_states, grads, kwargs):
+def _recorded_backward(ctx, composite, grads, kwargs):
     """The gradients of a layer Function with the backward recorded (create_graph=True):
     recompute the layer from Tensor ops on the saved, graph-connected inputs and
     differentiate that recurrence with autograd.grad(create_graph=True)."""
@@ -227,21 +230,21 @@ class RNNLayer(Function):
         xp = _xp(x)
         T, B, _ = x.shape
         H = w_hh.shape[1]
-        gx = _input_projection(x, w_ih, (b_ih, b_hh))
+        gx, x2 = _input_projection(x, w_ih, (b_ih, b_hh))
         hs, out, hprev = _hidden_buffer(xp, T, B, H, h0, reverse)
-        w_hhT = w_hh.T
+        ghT = xp.empty((H, B), dtype=x.dtype)
+        a = xp.empty((B, H), dtype=x.dtype)
         relu_ = nonlinearity == "relu"
         last = 0 if reverse else T - 1
         h = hprev[T - 1 if reverse else 0]
         for t in _steps(T, reverse):
-            a = xp.matmul(h, w_hhT)
-            a += gx[t]
+            _hidden_projection(xp, w_hh, h, ghT, gx[t], a)
             h = out[t]
             if relu_:
                 xp.maximum(a, 0, out=h)
             else:
                 xp.tanh(a, out=h)
-        ctx.save_for_backward(x, h0, w_ih, w_hh, b_ih, b_hh, out, hs)
+        ctx.save_for_backward(x, h0, w_ih, w_hh, b_ih, b_hh, out, hs, x2)
         ctx.opts = (nonlinearity, reverse)
         return out, out[last].copy()
 
@@ -249,11 +252,11 @@ class RNNLayer(Function):
     def backward(ctx, g_out, g_hn):
         nonlinearity, reverse = ctx.opts
         if _GRAD_MODE.enabled:
-            return _recorded_backward(ctx, _rnn_layer_ops, 1, (g_out, g_hn),
+            return _recorded_backward(ctx, _rnn_layer_ops, (g_out, g_hn),
                                       dict(nonlinearity=nonlinearity, reverse=reverse))
         saved = ctx.saved_tensors
         x, h0, w_ih, w_hh = (s._data for s in saved[:4])
-        hs = saved[7]._data
+        hs, x2 = saved[7]._data, saved[8]._data
         needs = ctx.needs_input_grad
         xp = _xp(x)
         T, B, _ = x.shape
@@ -275,7 +278,7 @@ class RNNLayer(Function):
             if k + 1 < T or needs[1]:
                 dh = xp.matmul(da, w_hh)                          # carried to h_{t-1}
         dh0 = _make(dh) if needs[1] else None
-        dx, dwi, dwh, dbi, dbh = _weight_grads(xp, dG, x, hprev, w_ih,
+        dx, dwi, dwh, dbi, dbh = _weight_grads(xp, dG, x2, hprev, w_ih,
                                                (needs[0], needs[2], needs[3], needs[4],
                                                 needs[5]))
         return dx, dh0, dwi, dwh, dbi, dbh
@@ -295,7 +298,7 @@ class LSTMLayer(Function):
         T, B, _ = x.shape
         H = w_hh.shape[1]
         cell = kernels.get("lstm_cell", x)
-        gx = _input_projection(x, w_ih, (b_ih, b_hh))
+        gx, x2 = _input_projection(x, w_ih, (b_ih, b_hh))
         hs, out, hprev = _hidden_buffer(xp, T, B, H, h0, reverse)
         cs, c_out, _ = _hidden_buffer(xp, T, B, H, c0, reverse)
         acts = [None] * T
@@ -308,7 +311,7 @@ class LSTMLayer(Function):
             h, c, acts[t] = cell.forward(gates, c)
             out[t] = h
             c_out[t] = c
-        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, out, hs, cs, acts)
+        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, out, hs, cs, acts, x2)
         ctx.reverse = reverse
         return out, h.copy(), c.copy()
 
@@ -316,11 +319,11 @@ class LSTMLayer(Function):
     def backward(ctx, g_out, g_hn, g_cn):
         reverse = ctx.reverse
         if _GRAD_MODE.enabled:
-            return _recorded_backward(ctx, _lstm_layer_ops, 2, (g_out, g_hn, g_cn),
+            return _recorded_backward(ctx, _lstm_layer_ops, (g_out, g_hn, g_cn),
                                       dict(reverse=reverse))
         saved = ctx.saved_tensors
         x, h0, c0, w_ih, w_hh = (s._data for s in saved[:5])
-        hs, cs, acts = saved[8]._data, saved[9]._data, saved[10]
+        hs, cs, acts, x2 = saved[8]._data, saved[9]._data, saved[10], saved[11]._data
         needs = ctx.needs_input_grad
         xp = _xp(x)
         T, B, _ = x.shape
@@ -338,7 +341,7 @@ class LSTMLayer(Function):
                 dh = xp.matmul(dgates, w_hh)                      # carried to h_{t-1}
         dh0 = _make(dh) if needs[1] else None
         dc0 = _make(dc) if needs[2] else None
-        dx, dwi, dwh, dbi, dbh = _weight_grads(xp, dG, x, hprev, w_ih,
+        dx, dwi, dwh, dbi, dbh = _weight_grads(xp, dG, x2, hprev, w_ih,
                                                (needs[0], needs[3], needs[4], needs[5],
                                                 needs[6]))
         return dx, dh0, dc0, dwi, dwh, dbi, dbh
@@ -354,7 +357,7 @@ class GRULayer(Function):
         T, B, _ = x.shape
         H = w_hh.shape[1]
         cell = kernels.get("gru_cell", x)
-        gi = _input_projection(x, w_ih, (b_ih,))
+        gi, x2 = _input_projection(x, w_ih, (b_ih,))
         hs, out, hprev = _hidden_buffer(xp, T, B, H, h0, reverse)
         acts = [None] * T
         w_hhT = w_hh.T
@@ -365,7 +368,7 @@ class GRULayer(Function):
                 gh += b_hh
             h, acts[t] = cell.forward(gi[t], gh, h)
             out[t] = h
-        ctx.save_for_backward(x, h0, w_ih, w_hh, b_ih, b_hh, out, hs, acts)
+        ctx.save_for_backward(x, h0, w_ih, w_hh, b_ih, b_hh, out, hs, acts, x2)
         ctx.reverse = reverse
         return out, h.copy()
 
@@ -373,11 +376,11 @@ class GRULayer(Function):
     def backward(ctx, g_out, g_hn):
         reverse = ctx.reverse
         if _GRAD_MODE.enabled:
-            return _recorded_backward(ctx, _gru_layer_ops, 1, (g_out, g_hn),
+            return _recorded_backward(ctx, _gru_layer_ops, (g_out, g_hn),
                                       dict(reverse=reverse))
         saved = ctx.saved_tensors
         x, h0, w_ih, w_hh = (s._data for s in saved[:4])
-        hs, acts = saved[7]._data, saved[8]
+        hs, acts, x2 = saved[7]._data, saved[8], saved[9]._data
         needs = ctx.needs_input_grad
         xp = _xp(x)
         T, B, _ = x.shape
@@ -394,7 +397,7 @@ class GRULayer(Function):
             if k + 1 < T or needs[1]:
                 dh = dh_direct + xp.matmul(dgh, w_hh)             # both paths to h_{t-1}
         dh0 = _make(dh) if needs[1] else None
-        dx, dwi, dwh, dbi, dbh = _weight_grads(xp, dGi, x, hprev, w_ih,
+        dx, dwi, dwh, dbi, dbh = _weight_grads(xp, dGi, x2, hprev, w_ih,
                                                (needs[0], needs[2], needs[3], needs[4],
                                                 needs[5]), dG_h=dGh)
         return dx, dh0, dwi, dwh, dbi, dbh
