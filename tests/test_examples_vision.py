@@ -191,3 +191,33 @@ def test_common_summary_matches_metrics():
     assert summary["per_class"]["b"] == pytest.approx(
         {"precision": 2 / 3, "recall": 1.0, "f1": 0.8, "specificity": 0.75, "support": 2})
     assert "precision" in report and "c" in report
+
+
+class FakeTerminal:
+    """A stderr that says it is a terminal, so progress_bar draws with tqdm."""
+
+    def __init__(self):
+        self.text = []
+
+    def isatty(self):
+        return True
+
+    def write(self, s):
+        self.text.append(s)
+
+    def flush(self):
+        pass
+
+
+def test_common_progress_bar_shows_running_loss_and_accuracy(monkeypatch):
+    model, opt, loader = toy_problem()
+    term = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    monkeypatch.setenv("COLUMNS", "120")
+    loss, acc = common.train_epoch(model, loader, nn.CrossEntropyLoss(), opt, desc="epoch 1")
+    out = "".join(term.text)
+    assert "epoch 1" in out and "loss=" in out and "acc=" in out
+    assert 0 < loss and 0 <= acc <= 1
+    term.text.clear()
+    common.train_epoch(model, loader, nn.CrossEntropyLoss(), opt, progress=False)
+    assert term.text == []
