@@ -9,7 +9,8 @@
 Inputs are minitorch Tensors (on any device; they are detached and copied to the CPU),
 NumPy or CuPy arrays, or Python lists. Wherever predicted *labels* are expected, (N, C)
 scores or logits are accepted too and turned into labels by argmax over the last axis.
-Labels are class indices 0..C-1, as `nn.CrossEntropyLoss` uses them (unlike scikit-learn,
+An (N, 1) column, as `argmax(dim=1, keepdim=True)` returns, counts as
+labels. Labels are class indices 0..C-1, as `nn.CrossEntropyLoss` uses them (unlike scikit-learn,
 which also takes strings and arbitrary values). Results are NumPy arrays or Python floats.
 
 The definitions, for class c with TP, FP, FN, TN counted one-vs-rest from the confusion
@@ -71,9 +72,12 @@ def _to_numpy(x, fn: str, name: str) -> np.ndarray:
 
 
 def _labels(x, fn: str, name: str, allow_scores: bool = True) -> np.ndarray:
-    """A 1-D int64 array of class indices. (N, C) scores become labels by argmax when
-    `allow_scores`; float arrays holding whole numbers are accepted as labels."""
+    """A 1-D int64 array of class indices. (N, C) scores (C > 1) become labels by argmax
+    when `allow_scores`; (N, 1) is a column of labels (what argmax(dim=1, keepdim=True)
+    gives); float arrays holding whole numbers are accepted as labels."""
     a = _to_numpy(x, fn, name)
+    if a.ndim == 2 and a.shape[1] == 1:     # (N, 1) labels, as argmax(dim=1, keepdim=True)
+        a = a[:, 0]
     if a.ndim == 2 and allow_scores:
         if a.shape[1] == 0:
             raise ValueError(f"{fn}(): {name} has shape {tuple(a.shape)}; (N, C) scores need "

@@ -42,6 +42,10 @@ def test_accuracy_labels_and_logits():
     assert isinstance(acc, float) and acc == approx(0.75)
     assert M.accuracy(np.array([1, 1]), np.array([1, 1])) == 1.0
     assert M.accuracy(minitorch.tensor([0.0, 1.0]), [1, 0]) == 0.0   # whole-number floats
+    # (N, 1) columns are labels, as the classic loop's argmax(dim=1, keepdim=True) gives
+    pred = logits.argmax(dim=1, keepdim=True)
+    assert M.accuracy(pred, target) == approx(0.75)
+    assert M.accuracy(pred, target.view(-1, 1)) == approx(0.75)
 
 
 def test_accuracy_errors():
