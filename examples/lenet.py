@@ -56,7 +56,8 @@ class LeNet(nn.Module):
 def conv_plots(model, test_ds, out):
     """The first conv layer's feature maps for test image 0, and its filters."""
     image, label = test_ds[0]
-    maps = viz.capture_feature_maps(model, model.conv1, image.unsqueeze(0))   # (1, 6, 28, 28)
+    image = image.unsqueeze(0).to(model.conv1.weight.device)                  # (1, 1, 28, 28)
+    maps = viz.capture_feature_maps(model, model.conv1, image)                # (1, 6, 28, 28)
     return [viz.plot_feature_maps(maps[0], os.path.join(out, "feature_maps.png"),
                                   nrow=6, title=f"conv1 feature maps (test image 0, "
                                                 f"label {int(label)})"),
