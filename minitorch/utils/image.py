@@ -14,12 +14,12 @@ from __future__ import annotations
 import math
 import os
 import struct
-import tempfile
 import zlib
 
 import numpy as np
 
 from .. import backend
+from .atomic import atomic_write
 from ..tensor import Tensor, _make
 
 __all__ = ["make_grid", "save_image", "write_png"]
@@ -157,17 +157,8 @@ def write_png(pixels, fp):
     if hasattr(fp, "write"):
         fp.write(data)
         return
-    path = os.fspath(fp)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".png", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_write(fp, "wb", make_dirs=False) as f:
+        f.write(data)
 
 
 def save_image(tensor, fp, format=None, **kwargs):

@@ -8,11 +8,11 @@ open in pyplot's registry, and a user's own pyplot session is not disturbed.
 from __future__ import annotations
 
 import os
-import tempfile
 
 import numpy as np
 
 from .. import backend
+from ..utils.atomic import atomic_write
 from ..tensor import Tensor
 
 
@@ -40,23 +40,9 @@ def save_figure(fig, path, fn: str, dpi=None) -> str:
     if ext not in supported:
         raise ValueError(f"{fn}(): cannot write a {ext!r} file ({path!r}); use one of "
                          f"{', '.join(sorted(supported))} (PNG by default)")
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix="." + ext, dir=folder)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())           # mkstemp makes 0600; use the usual mode
-        with os.fdopen(fd, "wb") as f:
-            fig.savefig(f, format=ext, dpi=dpi, bbox_inches="tight")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_write(path, "wb") as f:
+        fig.savefig(f, format=ext, dpi=dpi, bbox_inches="tight")
     return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def to_numpy(x, fn: str, name: str) -> np.ndarray:
