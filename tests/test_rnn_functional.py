@@ -322,7 +322,8 @@ def test_errors_name_the_function_argument_and_shapes():
         lstm_layer(x, h, h, w_ih, w_hh, _t(20), _t(5))
     with pytest.raises(RuntimeError, match=r"gru_layer\(\): h0 must be"):
         gru_layer(x, _t(2, 4), _t(15, 3), _t(15, 5))
-    with pytest.raises(RuntimeError, match=r"rnn_layer\(\): expected w_hh to have the input's dtype"):
+    with pytest.raises(RuntimeError,
+                       match=r"rnn_layer\(\): expected w_hh to have the input's dtype"):
         rnn_layer(x, h, _t(5, 3), _t(5, 5, dtype="float32"))
     with pytest.raises(RuntimeError, match=r"sequence length"):
         rnn_layer(_t(0, 2, 3), h, _t(5, 3), _t(5, 5))

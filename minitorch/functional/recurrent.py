@@ -52,7 +52,7 @@ from .. import backend
 from .. import kernels
 from ..autograd.function import Function
 from ..autograd.grad_mode import STATE as _GRAD_MODE
-from ..tensor import Tensor, _make
+from ..tensor import _make
 from ._util import check_tensor
 from .elementwise import sigmoid, tanh, relu
 from .linear import linear
