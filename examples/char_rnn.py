@@ -146,6 +146,8 @@ def sample(model, chars, prime, length, temperature, device, seed=0):
     softmax(logits / temperature): low temperatures are conservative, 1 is the model's own
     distribution, higher ones are wilder."""
     stoi = {c: i for i, c in enumerate(chars)}
+    if not prime:
+        exit_with_error("--prime must be at least one character")
     missing = sorted({c for c in prime if c not in stoi})
     if missing:
         exit_with_error(f"--prime: characters {missing!r} are not in the vocabulary")
@@ -171,6 +173,7 @@ def sample(model, chars, prime, length, temperature, device, seed=0):
 
 # --------------------------------------------------------------------------- training
 def train(args, model, optimizer, corpus, device, start_step=0, history=None, log=print):
+    # (log lines are flushed at once: a long run sent to a file shows its progress)
     """args.steps optimizer steps (total, counting resumed ones) with validation every
     args.eval_every steps. Returns (history, list of per-step wall seconds)."""
     history = list(history or [])
@@ -220,7 +223,8 @@ def train(args, model, optimizer, corpus, device, start_step=0, history=None, lo
                 running, running_n = 0.0, 0
                 ms = 1000 * float(np.mean(step_times[-args.eval_every:]))
                 log(f"step {step:5d}/{args.steps}  train loss {history[-1]['train_loss']:.4f}"
-                    f"  val loss {val:.4f} (perplexity {math.exp(val):.2f})  {ms:.1f} ms/step")
+                    f"  val loss {val:.4f} (perplexity {math.exp(val):.2f})  {ms:.1f} ms/step",
+                    flush=True)
                 save(args, model, optimizer, corpus.chars, step, history)
     if hasattr(bar, "close"):
         bar.close()
@@ -273,7 +277,9 @@ def parse_args(argv=None):
                    help="checkpoint to write / resume / generate from (OUT/checkpoint.pt)")
     g.add_argument("--temperature", type=float, default=0.8, help="sampling temperature (0.8)")
     g.add_argument("--sample-len", type=int, default=500, help="characters to sample (500)")
-    g.add_argument("--prime", default="\n", help="text the sample starts from (a newline)")
+    g.add_argument("--prime", default=None,
+                   help="text the sample starts from (default a newline, or the text's "
+                        "first character when it has no newline)")
     args = parser.parse_args(argv)
     for name in ("steps", "seq_len", "embed", "hidden", "eval_every", "batch_size"):
         if getattr(args, name) < 1:
@@ -289,6 +295,8 @@ def generate(args, device):
         exit_with_error(f"--generate: no checkpoint at {args.checkpoint} (train first)", code=1)
     state = minitorch.load(args.checkpoint)
     chars, cfg = list(state["vocab"]), state["config"]
+    if args.prime is None:
+        args.prime = "\n" if "\n" in chars else chars[0]
     model = CharRNN(len(chars), cfg["embed"], cfg["hidden"]).to(device)
     model.load_state_dict(state["model"])
     text = sample(model, chars, args.prime, args.sample_len, args.temperature, device,
@@ -339,7 +347,9 @@ def main(argv=None):
         exit_with_error(f"nothing to train: the checkpoint is at step {start} "
                         f"(--steps {args.steps})")
     val_loss = history[-1]["val_loss"]
-    text = sample(model, corpus.chars, args.prime if args.prime else corpus.text[0],
+    if args.prime is None:
+        args.prime = "\n" if "\n" in corpus.stoi else corpus.text[0]
+    text = sample(model, corpus.chars, args.prime,
                   args.sample_len, args.temperature, device, args.seed)
     print(f"val loss {val_loss:.4f} nats/char, perplexity {math.exp(val_loss):.2f}; "
           f"sample (temperature {args.temperature}):\n{args.prime}{text}")
