@@ -175,13 +175,15 @@ def sample(model, chars, prime, length, temperature, device, seed=0):
 def train(args, model, optimizer, corpus, device, start_step=0, history=None, log=print):
     # (log lines are flushed at once: a long run sent to a file shows its progress)
     """args.steps optimizer steps (total, counting resumed ones) with validation every
-    args.eval_every steps. Returns (history, list of per-step wall seconds)."""
+    args.eval_every steps. Returns (history, per-step wall seconds, per-step CPU seconds
+    of this process: steadier than wall time on a busy machine)."""
     history = list(history or [])
     loader = corpus.loader(args.batch_size, args.seq_len, "train", sampling=args.sampling,
                            device=device)
     params = list(model.parameters())
     loss_fn = nn.CrossEntropyLoss()
     step, step_times, running, running_n = start_step, [], 0.0, 0
+    cpu_times = []                                     # CPU seconds of this process
     bar = progress_bar(range(start_step, args.steps), not args.no_progress, desc="train",
                        total=args.steps, initial=start_step)
     bar_iter = iter(bar)
@@ -191,7 +193,7 @@ def train(args, model, optimizer, corpus, device, start_step=0, history=None, lo
         for x, y in loader:
             if step >= args.steps:
                 break
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             if args.sampling == "random":
                 state = None                           # unrelated windows: fresh state
             elif state is not None:
@@ -209,6 +211,7 @@ def train(args, model, optimizer, corpus, device, start_step=0, history=None, lo
             optimizer.step()
             value = loss.item()
             step_times.append(time.perf_counter() - t0)
+            cpu_times.append(time.process_time() - c0)
             step += 1
             running += value
             running_n += 1
@@ -228,7 +231,7 @@ def train(args, model, optimizer, corpus, device, start_step=0, history=None, lo
                 save(args, model, optimizer, corpus.chars, step, history)
     if hasattr(bar, "close"):
         bar.close()
-    return history, step_times
+    return history, step_times, cpu_times
 
 
 def config_of(args):
@@ -341,7 +344,7 @@ def main(argv=None):
         print(f"resumed from {args.checkpoint} at step {start}")
 
     t0 = time.perf_counter()
-    history, times = train(args, model, optimizer, corpus, device, start, history)
+    history, times, cpu_times = train(args, model, optimizer, corpus, device, start, history)
     wall = time.perf_counter() - t0
     if not history:
         exit_with_error(f"nothing to train: the checkpoint is at step {start} "
@@ -365,6 +368,7 @@ def main(argv=None):
                "history": history,
                "ms_per_step": float(np.mean(ms)) if ms else None,
                "ms_per_step_median": float(np.median(ms)) if ms else None,
+               "cpu_ms_per_step": 1000 * float(np.mean(cpu_times)) if cpu_times else None,
                "wall_seconds_this_run": wall, "load_average": list(os.getloadavg()),
                "sample": text, "prime": args.prime, "temperature": args.temperature,
                "args": vars(args)}
