@@ -41,7 +41,7 @@ from .. import random as _random
 from ..autograd.function import Function
 from ..autograd.grad_mode import STATE as _GRAD_MODE
 from ..tensor import Tensor, _make
-from ._util import check_tensor, sum_to, broadcast_shapes
+from ._util import check_tensor, sum_to, broadcast_shapes, input_shape
 from .linalg import matmul as _matmul
 from .reduction import sum as _sum
 
@@ -108,68 +108,173 @@ class ScaledDotProductAttention(Function):
 
     forward(q, k, v, mask, scale, drop, want_weights): `mask` is an additive float array
     or Tensor (None for none), `drop` the scaled keep mask (None for none). Returns O, or
-    (O, W) with `want_weights`."""
+    (O, W) with `want_weights`.
+
+    How the arrays are computed (fewer passes over the (L, S) scores than the textbook):
+
+    * softmax is shift-invariant, so any row constant c_i >= max_j S_ij works in place of
+      the row maximum. c_i = s |q_i| max_j |k_j| (+ the row's largest positive mask value)
+      bounds the row by Cauchy-Schwarz and costs O(L E). It is folded into the product:
+      [Q s, -c] [K, 1]^T = Q K^T s - c, so E = exp(S - c) needs no max and no subtraction
+      pass. Rows where the bound was so loose that their sum underflows (den below
+      2^40 * tiny) are recomputed with the exact maximum, so no precision is lost.
+    * P = E / den is not formed (unless the weights are returned): O = (E V) / den is a
+      row scaling of the small (L, Ev) result. In backward dS = diag(1/den) (E * (dP - r)),
+      and the row scaling moves onto the small operands: dQ = (T K) s / den,
+      dK = T^T (Q s / den), dV = E^T (G / den), with T = E * (dP - r).
+    * dP - r = [G, -r] [V, 1]^T, one product (without dropout or weight gradient).
+
+    A fully masked row has den = 0; 1/den is replaced by 0, so its P, O and dS are 0.
+    """
 
     @staticmethod
     def forward(ctx, q, k, v, mask, scale, drop, want_weights):
         xp = _xp(q)
-        qs = q * scale
-        s = xp.matmul(qs, xp.swapaxes(k, -1, -2))
+        dt = q.dtype
+        batch = broadcast_shapes(broadcast_shapes(q.shape[:-2], k.shape[:-2], _FN),
+                                 v.shape[:-2], _FN)
+        L, S, Ev = q.shape[-2], k.shape[-2], v.shape[-1]
+        if S == 0:      # no keys: O = 0 (torch's result), nothing to differentiate
+            return _no_keys(ctx, q, v, batch, mask, want_weights)
+        # c_i >= every score of row i (see the class docstring)
+        # (einsum reads the strided head views of MultiheadAttention faster than k * k)
+        kmax = xp.sqrt(xp.einsum("...i,...i->...", k, k).max(axis=-1))    # (kb...)
+        c = xp.sqrt(xp.einsum("...i,...i->...", q, q))                     # (qb..., L)
+        c = c * (kmax[..., None] * scale)
+        if mask is not None and mask.size and mask.max() > 0:
+            c = c + xp.maximum(mask.max(axis=-1), 0)
+        qa = xp.empty(batch + (L, q.shape[-1] + 1), dtype=dt)
+        xp.multiply(q, scale, out=qa[..., :-1])
+        xp.negative(c, out=qa[..., -1])
+        ka = xp.empty(k.shape[:-1] + (k.shape[-1] + 1,), dtype=dt)
+        xp.copyto(ka[..., :-1], k)
+        ka[..., -1] = 1
+        e = xp.matmul(qa, xp.swapaxes(ka, -1, -2))       # Q K^T s - c
         if mask is not None:
-            if s.shape == mask.shape:
-                s += mask
+            if e.shape == np.broadcast_shapes(e.shape, mask.shape):
+                e += mask
             else:
-                s = s + mask   # the mask may broadcast the batch dims of Q K^T
-        p = _safe_softmax_(s, mask is not None)
-        w = p if drop is None else p * drop
-        out = xp.matmul(w, v)
+                e = e + mask
+        xp.exp(e, out=e)
+        den = e.sum(axis=-1, keepdims=True)
+        _exact_rows(e, den, q, k, mask, scale, batch)
+        dead = den == 0
+        if dead.any():                                   # fully masked rows
+            den[dead] = 1
+        inv = 1 / den
+        if dead.any():
+            inv[dead] = 0
+        va = xp.empty(v.shape[:-1] + (Ev + 1,), dtype=dt)
+        xp.copyto(va[..., :-1], v)
+        va[..., -1] = 1
+        eu = e if drop is None else e * drop
+        out = xp.matmul(eu, va[..., :-1])
+        out *= inv
         ctx.scale = scale
         ctx.mshape = None if mask is None else mask.shape
-        ctx.save_for_backward(q, k, v, mask, p, drop, qs, out)
+        ctx.inv = inv
+        ctx.save_for_backward(q, k, v, mask, e, drop, qa, ka, va, out)
         if want_weights:
-            return out, w
+            return out, eu * inv
         return out
 
     @staticmethod
     def backward(ctx, g, gw=None):
-        q, k, v, mask, p, drop, qs, out = ctx.saved_tensors
+        if getattr(ctx, "empty", False):
+            return tuple(None if not n else _make(_xp(g._data).zeros(input_shape(ctx, i),
+                                                                     dtype=g._data.dtype))
+                         for i, n in enumerate(ctx.needs_input_grad[:4]))
+        q, k, v, mask, e, drop, qa, ka, va, out = ctx.saved_tensors
         nq, nk, nv, nm = ctx.needs_input_grad[:4]
         if not _GRAD_MODE.enabled:
             return _backward_arrays(ctx, g._data, None if gw is None else gw._data, q._data,
-                                    k._data, v._data, p._data,
-                                    None if drop is None else drop._data, qs._data,
-                                    out._data, nq, nk, nv, nm)
+                                    k._data, v._data, e._data,
+                                    None if drop is None else drop._data, qa._data, ka._data,
+                                    va._data, out._data, nq, nk, nv, nm)
         return _backward_tensors(ctx, g, gw, q, k, v, mask, drop, nq, nk, nv, nm)
 
 
-def _backward_arrays(ctx, g, gw, q, k, v, p, drop, qs, out, nq, nk, nv, nm):
-    """The gradients on arrays (nothing recorded): see the module docstring."""
+def _no_keys(ctx, q, v, batch, mask, want_weights):
+    xp = _xp(q)
+    L, Ev = q.shape[-2], v.shape[-1]
+    ctx.empty = True
+    out = xp.zeros(batch + (L, Ev), dtype=q.dtype)
+    if want_weights:
+        return out, xp.zeros(batch + (L, 0), dtype=q.dtype)
+    return out
+
+
+def _exact_rows(e, den, q, k, mask, scale, batch):
+    """Recompute, with the exact row maximum, the rows of E = exp(S - c) whose sum fell
+    below 2^40 * tiny (the bound c was far above the row's maximum, or the row is fully
+    masked). Fully masked rows (all -inf) are left at E = 0, den = 0."""
+    xp = _xp(e)
+    fi = np.finfo(e.dtype)
+    low = den[..., 0] < fi.tiny * 2.0 ** 40
+    if not low.any():
+        return
+    idx = xp.nonzero(low)
+    L, S = e.shape[-2], e.shape[-1]
+    mrows = None
+    if mask is not None:
+        mrows = xp.broadcast_to(mask, batch + (L, S))[idx]          # (n, S)
+        live = ~xp.isneginf(mrows).all(axis=-1)
+        if not live.all():
+            idx = tuple(i[live] for i in idx)
+            mrows = mrows[live]
+            if idx[0].size == 0:
+                return
+    qr = xp.broadcast_to(q, batch + q.shape[-2:])[idx]              # (n, E)
+    kr = xp.broadcast_to(k, batch + k.shape[-2:])[idx[:-1]]         # (n, S, E)
+    s = xp.matmul(kr, qr[..., None])[..., 0] * scale                # (n, S)
+    if mrows is not None:
+        s = s + mrows
+    m = s.max(axis=-1, keepdims=True)
+    m[m == -np.inf] = 0
+    er = xp.exp(s - m)
+    e[idx] = er
+    den[idx] = er.sum(axis=-1, keepdims=True)
+
+
+def _backward_arrays(ctx, g, gw, q, k, v, e, drop, qa, ka, va, out, nq, nk, nv, nm):
+    """The gradients on arrays (nothing recorded): see the class docstring; T stands for
+    E * (dP - r), so that dS = T / den. The contiguous copies made by forward ([Q s, -c],
+    [K, 1], [V, 1]) serve the products here too (BLAS on strided head views is slower),
+    and G is copied once into [G, -r]."""
     xp = _xp(g)
     scale = ctx.scale
-    w = p if drop is None else p * drop
+    inv = ctx.inv
     gq = gk = gv = gm = None
-    if nv:
-        gv = _make(_sum_to_array(xp.matmul(xp.swapaxes(w, -1, -2), g), v.shape))
+    r = (g * out).sum(axis=-1, keepdims=True)                    # rowsum(dP * P)
+    ga = xp.empty(g.shape[:-1] + (g.shape[-1] + 1,), dtype=g.dtype)
+    ga[..., :-1] = g
+    ga[..., -1:] = -r
+    g = ga[..., :-1]
+    eu = e if drop is None else e * drop
+    if nv:                                                       # dV = (E D)^T (G / den)
+        gv = _make(_sum_to_array(xp.matmul(xp.swapaxes(eu, -1, -2), g * inv), v.shape))
     if nq or nk or nm:
-        dw = xp.matmul(g, xp.swapaxes(v, -1, -2))              # dW = G V^T
-        # rowsum(dP * P) = rowsum(G * O) (+ rowsum(G_W * W))
-        r = (g * out).sum(axis=-1, keepdims=True)
-        if gw is not None:
-            dw += gw
-            r = r + (gw * w).sum(axis=-1, keepdims=True)
-        if drop is not None:
-            dw *= drop                                           # dP = dW * D
-        dw -= r
-        dw *= p                                                  # dS = P (dP - r)
-        ds = dw
-        if nq:
-            gq = xp.matmul(ds, k)
-            gq *= scale                                          # dQ = dS K s
+        if gw is None and drop is None:
+            t = xp.matmul(ga, xp.swapaxes(va, -1, -2))           # G V^T - r
+        else:
+            t = xp.matmul(g, xp.swapaxes(va[..., :-1], -1, -2))  # dW = G V^T (+ G_W)
+            if gw is not None:
+                r = r + (gw * eu).sum(axis=-1, keepdims=True) * inv
+                t += gw
+            if drop is not None:
+                t *= drop                                        # dP = dW * D
+            t -= r
+        t *= e                                                   # T = E (dP - r)
+        if nq:                                                   # dQ = T K s / den
+            gq = xp.matmul(t, ka[..., :-1])
+            gq *= inv * scale
             gq = _make(_sum_to_array(gq, q.shape))
-        if nk:                                                   # dK = dS^T (Q s)
-            gk = _make(_sum_to_array(xp.matmul(xp.swapaxes(ds, -1, -2), qs), k.shape))
-        if nm:
-            gm = _make(_sum_to_array(ds, ctx.mshape))            # dM = dS
+        if nk:                                                   # dK = T^T (Q s / den)
+            gk = _make(_sum_to_array(xp.matmul(xp.swapaxes(t, -1, -2), qa[..., :-1] * inv),
+                                     k.shape))
+        if nm:                                                   # dM = T / den
+            t *= inv
+            gm = _make(_sum_to_array(t, ctx.mshape))
     return gq, gk, gv, gm
 
 
@@ -204,7 +309,7 @@ def _backward_tensors(ctx, g, gw, q, k, v, mask, drop, nq, nk, nv, nm):
 _FN = "scaled_dot_product_attention"
 
 
-def _check_inputs(query, key, value):
+def _check_inputs(query, key, value, check_batch=True):
     for name, t in (("query", query), ("key", key), ("value", value)):
         check_tensor(t, _FN, name)
     if query.ndim < 2 or key.ndim < 2 or value.ndim < 2:
@@ -226,6 +331,8 @@ def _check_inputs(query, key, value):
     if ks[-2] != vs[-2]:
         raise RuntimeError(f"{_FN}(): key and value must have the same sequence length "
                            f"(dim -2), got key {ks} and value {vs}")
+    if not check_batch:
+        return None
     batch = broadcast_shapes(qs[:-2], ks[:-2], _FN)
     return broadcast_shapes(batch, vs[:-2], _FN)
 
@@ -271,7 +378,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     minitorch's generator. enable_gqa: key/value with fewer heads (dim -3) than query, each
     serving num_q_heads / num_kv_heads query heads. Fully masked query rows give zeros.
     """
-    batch = _check_inputs(query, key, value)
+    batch = _check_inputs(query, key, value, check_batch=not enable_gqa)
     if isinstance(dropout_p, bool) or not isinstance(dropout_p, (int, float, np.integer,
                                                                  np.floating)):
         raise TypeError(f"{_FN}(): argument 'dropout_p' must be a number, got "

@@ -36,7 +36,7 @@ class Linear(Function):
     @staticmethod
     def forward(ctx, x, w, b=None):
         ctx.save_for_backward(x, w)
-        out = _xp(x).matmul(x, w.T)   # BLAS reads the transposed view without a copy
+        out = _matmul_rows(x, w.T)    # BLAS reads the transposed view without a copy
         if b is not None:
             out += b                  # `out` is a fresh array: adding in place is safe
         return out
@@ -61,12 +61,21 @@ class Linear(Function):
         return gx, gw, gb
 
 
+def _matmul_rows(a, m):
+    """a (..., k) @ m (k, n) as one GEMM over all rows: NumPy's matmul on a 3-d `a` runs
+    one small GEMM per leading index, 3-8x slower (a (128, 16, 256) input, for one)."""
+    if a.ndim <= 2:
+        return _xp(a).matmul(a, m)
+    out = _xp(a).matmul(a.reshape(-1, a.shape[-1]), m)
+    return out.reshape(a.shape[:-1] + (m.shape[1],))
+
+
 def _backward_arrays(ctx, g, x, w, nx, nw, nb):
     """The same gradients as Linear.backward, on arrays (nothing to record)."""
     xp = _xp(g)
     gx = gw = gb = None
     if nx:
-        gx = _make(xp.matmul(g, w))
+        gx = _make(_matmul_rows(g, w))
     if nw or nb:
         g2 = g if g.ndim == 2 else g.reshape(-1, w.shape[0])
         if nw:
