@@ -95,6 +95,17 @@ def test_sdpa_matches_torch_noncontiguous(spec):
     assert result.ok, result.message
 
 
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.name in (
+    "sdpa_4d", "sdpa_bool_mask_full", "sdpa_float_mask_heads", "sdpa_broadcast_kv_batch",
+    "sdpa_broadcast_q_batch", "sdpa_gqa_mask")], ids=ids)
+def test_sdpa_matches_torch_in_blocks(spec, monkeypatch):
+    """Large inputs run a few batch entries at a time; force blocks of one entry."""
+    import minitorch.functional.attention as A
+    monkeypatch.setattr(A, "CHUNK_ELEMENTS", 1)
+    result = compare(spec, minitorch, torch, "float64", tolerances=TOL["float64"])
+    assert result.ok, result.message
+
+
 def _mt_inputs(spec, seed=0):
     return tuple(build_inputs(minitorch, spec, spec.make_arrays(seed), "float64"))
 
@@ -436,6 +447,13 @@ def _mha_both(case, dtype, E=8, H=2, L=4, S=5, B=3, seed=0):
             res[f"dtype_{n}"] = str(p.grad.dtype).split(".")[-1]
         results.append(res)
     return results
+
+
+@pytest.mark.parametrize("case", ["self", "cross_both_masks_bf", "add_bias_kv"])
+def test_mha_matches_torch_in_blocks(case, monkeypatch):
+    import minitorch.functional.attention as A
+    monkeypatch.setattr(A, "CHUNK_ELEMENTS", 40)
+    test_mha_matches_torch(case, np.float64)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

@@ -149,27 +149,35 @@ class ScaledDotProductAttention(Function):
         ka = xp.empty(k.shape[:-1] + (k.shape[-1] + 1,), dtype=dt)
         xp.copyto(ka[..., :-1], k)
         ka[..., -1] = 1
-        e = xp.matmul(qa, xp.swapaxes(ka, -1, -2))       # Q K^T s - c
-        if mask is not None:
-            if e.shape == np.broadcast_shapes(e.shape, mask.shape):
-                e += mask
-            else:
-                e = e + mask
-        xp.exp(e, out=e)
-        den = e.sum(axis=-1, keepdims=True)
-        _exact_rows(e, den, q, k, mask, scale, batch)
+        va = xp.empty(v.shape[:-1] + (Ev + 1,), dtype=dt)
+        xp.copyto(va[..., :-1], v)
+        va[..., -1] = 1
+        e = xp.empty(batch + (L, S), dtype=dt)
+        den = xp.empty(batch + (L, 1), dtype=dt)
+        out = xp.empty(batch + (L, Ev), dtype=dt)
+        kb, vb = _bcast(ka, batch), _bcast(va, batch)
+        mb = None if mask is None else xp.broadcast_to(mask, batch + (L, S))
+        for sl in _chunks(batch, L * S):      # a block of batch entries at a time: cache
+            eb = e[sl]
+            xp.matmul(qa[sl], xp.swapaxes(kb[sl], -1, -2), out=eb)      # Q K^T s - c
+            if mb is not None:
+                eb += mb[sl]
+            xp.exp(eb, out=eb)
+            db = den[sl]
+            eb.sum(axis=-1, keepdims=True, out=db)
+            _exact_rows(eb, db, _bcast(q, batch)[sl], kb[sl][..., :-1],
+                        None if mb is None else mb[sl], scale)
+            if drop is not None:
+                eb = eb * drop[sl]
+            xp.matmul(eb, vb[sl][..., :-1], out=out[sl])
         dead = den == 0
         if dead.any():                                   # fully masked rows
             den[dead] = 1
         inv = 1 / den
         if dead.any():
             inv[dead] = 0
-        va = xp.empty(v.shape[:-1] + (Ev + 1,), dtype=dt)
-        xp.copyto(va[..., :-1], v)
-        va[..., -1] = 1
-        eu = e if drop is None else e * drop
-        out = xp.matmul(eu, va[..., :-1])
         out *= inv
+        eu = e if drop is None else e * drop if want_weights else None
         ctx.scale = scale
         ctx.mshape = None if mask is None else mask.shape
         ctx.inv = inv
@@ -204,29 +212,54 @@ def _no_keys(ctx, q, v, batch, mask, want_weights):
     return out
 
 
-def _exact_rows(e, den, q, k, mask, scale, batch):
+def _bcast(a, batch):
+    """`a` viewed with the full batch dims (no copy)."""
+    shape = tuple(batch) + a.shape[-2:]
+    return a if a.shape == shape else _xp(a).broadcast_to(a, shape)
+
+
+# score elements per block of batch entries: 512 KiB of float32, which stays in L2 cache
+CHUNK_ELEMENTS = 1 << 17
+
+
+def _chunks(batch, per_entry):
+    """Slices of the first batch dim covering about CHUNK_ELEMENTS score elements each
+    (the (L, S) blocks of one slice stay in cache between the passes over them)."""
+    target = CHUNK_ELEMENTS
+    if not batch or batch[0] <= 1:
+        return [Ellipsis]
+    inner = per_entry
+    for d in batch[1:]:
+        inner *= d
+    n = max(1, target // max(inner, 1))
+    if n >= batch[0]:
+        return [Ellipsis]
+    return [slice(i, i + n) for i in range(0, batch[0], n)]
+
+
+def _exact_rows(e, den, q, k, mask, scale):
     """Recompute, with the exact row maximum, the rows of E = exp(S - c) whose sum fell
     below 2^40 * tiny (the bound c was far above the row's maximum, or the row is fully
-    masked). Fully masked rows (all -inf) are left at E = 0, den = 0."""
+    masked). Fully masked rows (all -inf) are left at E = 0, den = 0. All arrays have the
+    same batch dims here (broadcast views)."""
     xp = _xp(e)
     fi = np.finfo(e.dtype)
     low = den[..., 0] < fi.tiny * 2.0 ** 40
     if not low.any():
         return
     idx = xp.nonzero(low)
-    L, S = e.shape[-2], e.shape[-1]
     mrows = None
     if mask is not None:
-        mrows = xp.broadcast_to(mask, batch + (L, S))[idx]          # (n, S)
+        mrows = mask[idx]                                            # (n, S)
         live = ~xp.isneginf(mrows).all(axis=-1)
         if not live.all():
             idx = tuple(i[live] for i in idx)
             mrows = mrows[live]
             if idx[0].size == 0:
                 return
-    qr = xp.broadcast_to(q, batch + q.shape[-2:])[idx]              # (n, E)
-    kr = xp.broadcast_to(k, batch + k.shape[-2:])[idx[:-1]]         # (n, S, E)
-    s = xp.matmul(kr, qr[..., None])[..., 0] * scale                # (n, S)
+    qr = q[idx]                                                      # (n, E)
+    kr = k[idx[:-1]]                                                 # (n, S, E)
+    s = xp.matmul(kr, qr[..., None])[..., 0] * scale                 # (n, S)
     if mrows is not None:
         s = s + mrows
     m = s.max(axis=-1, keepdims=True)
@@ -240,41 +273,64 @@ def _backward_arrays(ctx, g, gw, q, k, v, e, drop, qa, ka, va, out, nq, nk, nv, 
     """The gradients on arrays (nothing recorded): see the class docstring; T stands for
     E * (dP - r), so that dS = T / den. The contiguous copies made by forward ([Q s, -c],
     [K, 1], [V, 1]) serve the products here too (BLAS on strided head views is slower),
-    and G is copied once into [G, -r]."""
+    and G is copied once into [G, -r]. Blocks of batch entries are done one at a time,
+    so that T stays in cache between the passes over it."""
     xp = _xp(g)
+    dt = g.dtype
     scale = ctx.scale
     inv = ctx.inv
-    gq = gk = gv = gm = None
-    r = (g * out).sum(axis=-1, keepdims=True)                    # rowsum(dP * P)
-    ga = xp.empty(g.shape[:-1] + (g.shape[-1] + 1,), dtype=g.dtype)
-    ga[..., :-1] = g
-    ga[..., -1:] = -r
+    batch = e.shape[:-2]
+    if gw is not None and not gw.any():
+        gw = None     # weights returned but unused: the engine's zeros, four passes saved
+    L, S = e.shape[-2:]
+    ga = xp.empty(batch + (L, g.shape[-1] + 1), dtype=dt)
+    xp.copyto(ga[..., :-1], g)
     g = ga[..., :-1]
-    eu = e if drop is None else e * drop
-    if nv:                                                       # dV = (E D)^T (G / den)
-        gv = _make(_sum_to_array(xp.matmul(xp.swapaxes(eu, -1, -2), g * inv), v.shape))
-    if nq or nk or nm:
-        if gw is None and drop is None:
-            t = xp.matmul(ga, xp.swapaxes(va, -1, -2))           # G V^T - r
+    r = xp.einsum("...i,...i->...", g, out)[..., None]           # rowsum(dP * P)
+    if gw is not None:
+        w = e * inv if drop is None else e * drop * inv
+        r = r + (gw * w).sum(axis=-1, keepdims=True)
+    xp.negative(r, out=ga[..., -1:])
+    gi = ga[..., :-1] * inv                                      # G / den
+    qi = qa[..., :-1] * inv                                      # Q s / den
+    kb, vb = _bcast(ka, batch), _bcast(va, batch)
+    gq = xp.empty(batch + (L, q.shape[-1]), dtype=dt) if nq else None
+    gk = xp.empty(batch + (S, k.shape[-1]), dtype=dt) if nk else None
+    gv = xp.empty(batch + (S, v.shape[-1]), dtype=dt) if nv else None
+    gm = xp.empty(batch + (L, S), dtype=dt) if nm else None
+    simple = gw is None and drop is None
+    for sl in _chunks(batch, L * S):
+        eb = e[sl]
+        eu = eb if drop is None else eb * drop[sl]
+        if nv:                                                   # dV = (E D)^T (G / den)
+            xp.matmul(xp.swapaxes(eu, -1, -2), gi[sl], out=gv[sl])
+        if not (nq or nk or nm):
+            continue
+        if simple:
+            t = xp.matmul(ga[sl], xp.swapaxes(vb[sl], -1, -2))   # G V^T - r
         else:
-            t = xp.matmul(g, xp.swapaxes(va[..., :-1], -1, -2))  # dW = G V^T (+ G_W)
+            t = xp.matmul(ga[sl][..., :-1], xp.swapaxes(vb[sl][..., :-1], -1, -2))
             if gw is not None:
-                r = r + (gw * eu).sum(axis=-1, keepdims=True) * inv
-                t += gw
+                t += gw[sl]                                      # dW = G V^T + G_W
             if drop is not None:
-                t *= drop                                        # dP = dW * D
-            t -= r
-        t *= e                                                   # T = E (dP - r)
-        if nq:                                                   # dQ = T K s / den
-            gq = xp.matmul(t, ka[..., :-1])
-            gq *= inv * scale
-            gq = _make(_sum_to_array(gq, q.shape))
+                t *= drop[sl]                                    # dP = dW * D
+            t += ga[sl][..., -1:]                                # - r
+        t *= eb                                                  # T = E (dP - r)
+        if nq:
+            xp.matmul(t, kb[sl][..., :-1], out=gq[sl])
         if nk:                                                   # dK = T^T (Q s / den)
-            gk = _make(_sum_to_array(xp.matmul(xp.swapaxes(t, -1, -2), qa[..., :-1] * inv),
-                                     k.shape))
+            xp.matmul(xp.swapaxes(t, -1, -2), qi[sl], out=gk[sl])
         if nm:                                                   # dM = T / den
-            t *= inv
-            gm = _make(_sum_to_array(t, ctx.mshape))
+            xp.multiply(t, inv[sl], out=gm[sl])
+    if nq:                                                       # dQ = T K s / den
+        gq *= inv * scale
+        gq = _make(_sum_to_array(gq, q.shape))
+    if nk:
+        gk = _make(_sum_to_array(gk, k.shape))
+    if nv:
+        gv = _make(_sum_to_array(gv, v.shape))
+    if nm:
+        gm = _make(_sum_to_array(gm, ctx.mshape))
     return gq, gk, gv, gm
 
 
