@@ -502,8 +502,8 @@ def test_mha_fully_masked_rows():
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-13)
         np.testing.assert_allclose(a, c, rtol=1e-9, atol=1e-10)
     # torch's own need_weights=True path: NaN where minitorch gives zeros
-    tout, tw = tm(*[torch.tensor(x)] * 3, key_padding_mask=torch.tensor(kpm),
-                  attn_mask=torch.tensor(am))
+    tout, _ = tm(*[torch.tensor(x)] * 3, key_padding_mask=torch.tensor(kpm),
+                 attn_mask=torch.tensor(am))
     assert torch.isnan(tout).any()
 
 
@@ -520,6 +520,8 @@ def test_mha_gradcheck():
         return out, w
     assert gradcheck(fn, xs)
     assert gradcheck(lambda q: mod(q, q, q, need_weights=False)[0], xs[:1])
+    # double backward through the returned weights too (output and per-head weights)
+    assert gradgradcheck(lambda q: mod(q, q, q, average_attn_weights=False), xs[:1])
     assert gradgradcheck(lambda q, k: mod(q, k, k, need_weights=False)[0], xs[:2])
 
 

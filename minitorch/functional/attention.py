@@ -40,7 +40,7 @@ from .. import backend
 from .. import random as _random
 from ..autograd.function import Function
 from ..autograd.grad_mode import STATE as _GRAD_MODE
-from ..tensor import Tensor, _make
+from ..tensor import _make
 from ._util import check_tensor, sum_to, broadcast_shapes, input_shape
 from .linalg import matmul as _matmul
 from .reduction import sum as _sum
