@@ -157,7 +157,9 @@ class ScaledDotProductAttention(Function):
         out = xp.empty(batch + (L, Ev), dtype=dt)
         kb, vb = _bcast(ka, batch), _bcast(va, batch)
         mb = None if mask is None else xp.broadcast_to(mask, batch + (L, S))
-        for sl in _chunks(batch, L * S):      # a block of batch entries at a time: cache
+        qb = _bcast(q, batch)
+
+        def block(sl):                     # a block of batch entries at a time: cache
             eb = e[sl]
             xp.matmul(qa[sl], xp.swapaxes(kb[sl], -1, -2), out=eb)      # Q K^T s - c
             if mb is not None:
@@ -165,11 +167,12 @@ class ScaledDotProductAttention(Function):
             xp.exp(eb, out=eb)
             db = den[sl]
             eb.sum(axis=-1, keepdims=True, out=db)
-            _exact_rows(eb, db, _bcast(q, batch)[sl], kb[sl][..., :-1],
-                        None if mb is None else mb[sl], scale)
+            _exact_rows(eb, db, qb[sl], kb[sl][..., :-1], None if mb is None else mb[sl],
+                        scale)
             if drop is not None:
                 eb = eb * drop[sl]
             xp.matmul(eb, vb[sl][..., :-1], out=out[sl])
+        _run_blocks(block, _chunks(batch, L * S), xp)
         dead = den == 0
         if dead.any():                                   # fully masked rows
             den[dead] = 1
@@ -237,6 +240,13 @@ def _chunks(batch, per_entry):
     return [slice(i, i + n) for i in range(0, batch[0], n)]
 
 
+def _run_blocks(block, slices, xp):
+    """block(sl) for every slice, in order. (A thread pool over the blocks was tried: with
+    NumPy's per-call overhead and OpenBLAS's own threads it did not pay on 2 cores.)"""
+    for sl in slices:
+        block(sl)
+
+
 def _exact_rows(e, den, q, k, mask, scale):
     """Recompute, with the exact row maximum, the rows of E = exp(S - c) whose sum fell
     below 2^40 * tiny (the bound c was far above the row's maximum, or the row is fully
@@ -299,13 +309,14 @@ def _backward_arrays(ctx, g, gw, q, k, v, e, drop, qa, ka, va, out, nq, nk, nv, 
     gv = xp.empty(batch + (S, v.shape[-1]), dtype=dt) if nv else None
     gm = xp.empty(batch + (L, S), dtype=dt) if nm else None
     simple = gw is None and drop is None
-    for sl in _chunks(batch, L * S):
+
+    def block(sl):
         eb = e[sl]
         eu = eb if drop is None else eb * drop[sl]
         if nv:                                                   # dV = (E D)^T (G / den)
             xp.matmul(xp.swapaxes(eu, -1, -2), gi[sl], out=gv[sl])
         if not (nq or nk or nm):
-            continue
+            return
         if simple:
             t = xp.matmul(ga[sl], xp.swapaxes(vb[sl], -1, -2))   # G V^T - r
         else:
@@ -322,6 +333,7 @@ def _backward_arrays(ctx, g, gw, q, k, v, e, drop, qa, ka, va, out, nq, nk, nv, 
             xp.matmul(xp.swapaxes(t, -1, -2), qi[sl], out=gk[sl])
         if nm:                                                   # dM = T / den
             xp.multiply(t, inv[sl], out=gm[sl])
+    _run_blocks(block, _chunks(batch, L * S), xp)
     if nq:                                                       # dQ = T K s / den
         gq *= inv * scale
         gq = _make(_sum_to_array(gq, q.shape))
