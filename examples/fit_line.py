@@ -35,7 +35,7 @@ import minitorch  # noqa: E402
 import minitorch.nn as nn  # noqa: E402
 from minitorch import optim, viz  # noqa: E402
 from minitorch.utils.data import DataLoader, TensorDataset  # noqa: E402
-from minitorch.viz._figure import new_figure, save_figure  # noqa: E402
+from minitorch.viz import new_figure, save_figure  # noqa: E402
 
 from common import (add_common_args, default_out, exit_with_error, get_device,  # noqa: E402
                     print_outputs, set_seed, write_metrics)

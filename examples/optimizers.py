@@ -44,7 +44,7 @@ import minitorch  # noqa: E402
 import minitorch.nn as nn  # noqa: E402
 from minitorch import optim  # noqa: E402
 from minitorch.utils.data import DataLoader  # noqa: E402
-from minitorch.viz._figure import new_figure, save_figure  # noqa: E402
+from minitorch.viz import new_figure, save_figure  # noqa: E402
 
 from common import (add_common_args, add_mnist_args, default_out, exit_with_error,  # noqa: E402
                     fit, get_device, load_mnist_data, print_outputs, set_seed,

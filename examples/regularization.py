@@ -41,7 +41,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import minitorch.nn as nn  # noqa: E402
 from minitorch import optim  # noqa: E402
 from minitorch.utils.data import DataLoader, TensorDataset  # noqa: E402
-from minitorch.viz._figure import new_figure, save_figure  # noqa: E402
+from minitorch.viz import new_figure, save_figure  # noqa: E402
 
 from common import (add_common_args, add_mnist_args, default_out, evaluate,  # noqa: E402
                     exit_with_error, fit, get_device, load_mnist_data, print_outputs,

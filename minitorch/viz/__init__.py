@@ -15,12 +15,16 @@ from its suffix, PNG by default), creates the parent folders, writes to a tempor
 renamed into place, and returns the path. Inputs may be minitorch Tensors (any device),
 NumPy arrays or lists.
 
+For your own figures: ``fig = viz.new_figure(figsize)`` (an Agg Figure, no pyplot) and
+``viz.save_figure(fig, path, "my_script")`` (atomic, the format from the suffix).
+
 graph_to_dot needs nothing; render_dot needs the Graphviz `dot` program for images.
 """
 from .plots import (plot_curves, plot_confusion_matrix, plot_misclassified,
                     capture_feature_maps, plot_feature_maps, plot_filters)
 from .graph import graph_to_dot, render_dot, dot_available
+from ._figure import new_figure, save_figure
 
 __all__ = ["plot_curves", "plot_confusion_matrix", "plot_misclassified",
            "capture_feature_maps", "plot_feature_maps", "plot_filters",
-           "graph_to_dot", "render_dot", "dot_available"]
+           "graph_to_dot", "render_dot", "dot_available", "new_figure", "save_figure"]
