@@ -37,11 +37,11 @@ import math
 import numpy as np
 
 from .. import backend
-from .. import random as _random
 from ..autograd.function import Function
 from ..autograd.grad_mode import STATE as _GRAD_MODE
 from ..tensor import _make
 from ._util import check_tensor, sum_to, broadcast_shapes, input_shape
+from .dropout import _scaled_mask
 from .linalg import matmul as _matmul
 from .reduction import sum as _sum
 
@@ -474,22 +474,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         mask = _causal_mask(query, L, S)
     drop = None
     if dropout_p > 0.0:
-        drop = _dropout_mask(query, scores_shape, dropout_p)
+        drop = _scaled_mask(query, dropout_p, shape=scores_shape)
     return ScaledDotProductAttention.apply(query, key, value, mask, scale, drop, False)
-
-
-def _dropout_mask(query, shape, p):
-    """keep / (1 - p) in the query's dtype, keep ~ Bernoulli(1 - p), from minitorch's
-    generator (drawn on the CPU and moved to the query's device)."""
-    dt = query._data.dtype
-    if p == 1.0:
-        m = np.zeros(shape, dtype=dt)
-    else:
-        u = _random.rng(None).random(shape, dtype=np.float64 if dt == np.float64
-                                     else np.float32)
-        m = (u >= p).astype(dt)
-        m *= 1.0 / (1.0 - p)
-    return backend.transfer(m, query.device)
 
 
 def _gqa(query, key, value, attn_mask, dropout_p, is_causal, scale):
@@ -757,7 +743,7 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     p = float(dropout_p) if training else 0.0
     scale = 1.0 / math.sqrt(hd)
     m_arr = mask
-    drop = _dropout_mask(query, (B, H, L, S), p) if p > 0.0 else None
+    drop = _scaled_mask(query, p, shape=(B, H, L, S)) if p > 0.0 else None
     if need_weights:
         o, w = ScaledDotProductAttention.apply(q, k, v, m_arr, scale, drop, True)
         if average_attn_weights:
