@@ -23,12 +23,12 @@ import math
 import os
 import random
 import sys
-import tempfile
 import time
 
 import numpy as np
 
 import minitorch
+from minitorch.utils.atomic import atomic_write
 
 __all__ = ["add_common_args", "set_seed", "get_device", "progress_bar", "train_epoch",
            "evaluate", "fit", "save_checkpoint", "load_checkpoint", "checkpoint_path",
@@ -250,16 +250,9 @@ def write_metrics(out, metrics: dict) -> str:
     NumPy values and tensors become plain numbers and lists. Returns the path."""
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, "metrics.json")
-    fd, tmp = tempfile.mkstemp(dir=out, prefix=".metrics.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(_plain(metrics), f, indent=2)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_write(path, "w") as f:
+        json.dump(_plain(metrics), f, indent=2)
+        f.write("\n")
     return path
 
 

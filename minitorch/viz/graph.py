@@ -22,10 +22,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Mapping
 
 from ..tensor import Tensor
+from ..utils.atomic import atomic_write
 
 __all__ = ["graph_to_dot", "render_dot", "dot_available"]
 
@@ -170,7 +170,6 @@ def render_dot(dot_text: str, path, program: str = "dot", timeout: float = 60.0)
     if not ext:
         raise ValueError(f"{fn}(): the path {path!r} has no suffix to choose the format "
                          "(.png, .svg, .pdf, .dot)")
-    folder = os.path.dirname(os.path.abspath(path))
     if ext in ("dot", "gv"):
         data = dot_text.encode("utf-8")
     else:
@@ -191,17 +190,6 @@ def render_dot(dot_text: str, path, program: str = "dot", timeout: float = 60.0)
             raise RuntimeError(f"{fn}(): {program} -T{ext} failed (exit {proc.returncode}): "
                                f"{msg}")
         data = proc.stdout
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix="." + ext, dir=folder)
-    try:
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)               # mkstemp makes 0600; use the usual mode
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_write(path, "wb") as f:
+        f.write(data)
     return path
