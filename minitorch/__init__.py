@@ -25,6 +25,7 @@ from .utils import data
 from . import datasets
 from . import metrics
 from . import cuda
+from . import accelerator
 from .serialization import save, load
 from .summary import summary
 

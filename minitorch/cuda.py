@@ -16,6 +16,18 @@ def synchronize(device=None) -> None:
     backend.synchronize()
 
 
+def current_device() -> int:
+    """The index of the current CUDA device (an error without one)."""
+    from .accelerator import current_device_index
+    return current_device_index()
+
+
+def set_device(device) -> None:
+    """Make a CUDA device (an index or ``device("cuda", i)``) the current one."""
+    from .accelerator import set_device_index
+    set_device_index(device)
+
+
 def manual_seed(seed: int) -> None:
     from .random import manual_seed as _seed
     _seed(seed)
