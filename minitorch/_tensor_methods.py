@@ -71,7 +71,7 @@ def _wrap(out):
     """A constant Tensor for an operator's result. NumPy gives a scalar, not an array,
     for 0-d operands; Function.apply would make it a 0-d array, and so do we."""
     if type(out) is not _ndarray and isinstance(out, np.generic):
-        out = np.asarray(out)
+        out = np.asarray(out)  # host: np.generic only, never CuPy
     return _make(out)
 
 
@@ -301,6 +301,7 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
 def _fill_from(self, values):
     from .autograd.grad_mode import no_grad
     with no_grad():
+        # host: values drawn by minitorch.random; copy_ moves them to self's device
         return IP.copy_(self, Tensor(np.asarray(values, dtype=self._data.dtype)))
 
 

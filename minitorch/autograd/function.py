@@ -303,7 +303,7 @@ def _resolve_saved(to_save, args, arrays, outs, results):
                 # arrays that are neither input nor output are constants; Python scalars
                 # stay Python scalars (wrapping them would make float64 0-d arrays)
                 if isinstance(s, np.generic):
-                    s = np.asarray(s)
+                    s = np.asarray(s)  # host: np.generic only, never CuPy
                 saved.append((_SAVED_CONST, s) if backend.is_array(s) else (_SAVED_RAW, s))
     return saved
 

@@ -83,7 +83,7 @@ def check_gradients(fn, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=
                     per_element_limit=256, check_noncontiguous=False, seed=0) -> CheckResult:
     """The work behind gradcheck, returning a CheckResult instead of raising."""
     inputs = _as_tuple(inputs)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed)  # host: probe directions, float64
     layouts = [False, True] if check_noncontiguous else [False]
     worst = CheckResult(True, 0.0, 0.0)
     for noncontig in layouts:
@@ -103,7 +103,7 @@ def check_second_gradients(fn, inputs, *, grad_outputs=None, eps=1e-6, atol=1e-5
                            seed=0) -> CheckResult:
     """The work behind gradgradcheck."""
     inputs = _as_tuple(inputs)
-    rng = np.random.default_rng(seed + 1)
+    rng = np.random.default_rng(seed + 1)  # host: probe directions, float64
     xs = [_prepare(x, False) for x in inputs]
     diff_pos = [i for i, x in enumerate(xs) if _is_diff(x)]
     with grad_mode.enable_grad():
@@ -130,6 +130,7 @@ def check_second_gradients(fn, inputs, *, grad_outputs=None, eps=1e-6, atol=1e-5
 
 
 def _check_once(fn, xs, eps, atol, rtol, grad_outputs, per_element_limit, rng, note):
+    # host: finite differences in host float64 (_np64 fetches device arrays)
     where = f" (with {note})" if note else ""
     diff = [i for i, x in enumerate(xs) if _is_diff(x)]
     if not diff:
@@ -224,7 +225,7 @@ def _np64(a):
         a = a._data
     if type(a) is not np.ndarray and backend.is_array(a):
         a = a.get()
-    return np.asarray(a, dtype=np.float64)
+    return np.asarray(a, dtype=np.float64)  # host: device arrays fetched above
 
 
 def _prepare(x, noncontiguous: bool):

@@ -145,6 +145,7 @@ def _erf_array(x):
     try:
         from scipy.special import erf
     except ImportError:
+        # host: NumPy-only fallback, reached only when xp is numpy
         return np.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
     return erf(x).astype(x.dtype, copy=False)
 

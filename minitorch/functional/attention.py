@@ -545,7 +545,7 @@ class _SplitHeads(Function):
             view[2] = gv._data
             return _make(g.reshape(a, b, 3 * heads * hd))
         from .shape import stack
-        inv = tuple(int(i) for i in np.argsort(axes))
+        inv = tuple(int(i) for i in np.argsort(axes))  # host: Python axes tuple
         g = stack([gq, gk, gv]).permute(*inv)
         return g.reshape(a, b, 3 * heads * hd)
 

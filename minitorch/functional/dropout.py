@@ -43,7 +43,7 @@ def _scaled_mask(x, p, generator=None, shape=None):
     shape = x._data.shape if shape is None else shape
     dt = x._data.dtype
     if p == 1.0:
-        mask = np.zeros(shape, dtype=dt)
+        mask = np.zeros(shape, dtype=dt)  # host: moved by backend.transfer below
     else:
         u = _random.rng(generator).random(shape, dtype=np.float64 if dt == np.float64
                                           else np.float32)

@@ -120,6 +120,7 @@ class Pow(Function):
             ga = sum_to(ga, input_shape(ctx, 0))
         if nb:
             if is_number(a):
+                # host: a is a Python number (log of a negative one: nan, as torch)
                 gb = g * out * float(np.log(a)) if a != 0 else where(b >= 0, 0.0, g * out * float("-inf"))
             else:
                 gb = where((a == 0) & (b >= 0), 0.0, g * out * log(a))

@@ -82,7 +82,7 @@ def matmul(input, other):
 def _mat_desc(shape):
     if len(shape) == 1:
         return f"1x{shape[0]}"
-    return f"{int(np.prod(shape[:-1]))}x{shape[-1]}"
+    return f"{int(np.prod(shape[:-1]))}x{shape[-1]}"  # host: shape tuple
 
 
 def mm(input, mat2):

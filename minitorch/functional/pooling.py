@@ -377,7 +377,7 @@ def _windows(n_in, n_out):
 
 def _averaging_matrix(n_in, n_out, xp, dtype):
     """(n_out, n_in) matrix whose row i averages adaptive window i."""
-    m = np.zeros((n_out, n_in))
+    m = np.zeros((n_out, n_in))  # host: small table, moved by xp.asarray
     for i, (a, b) in enumerate(_windows(n_in, n_out)):
         m[i, a:b] = 1.0 / (b - a)
     return xp.asarray(m.astype(dtype))

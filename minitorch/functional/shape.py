@@ -539,6 +539,7 @@ def pad(input, pad, mode="constant", value=None):
         if mode == "circular" and (a > n or b > n):
             raise RuntimeError(f"pad(): padding value causes wrapping around more than once "
                                f"(padding ({a}, {b}) for size {n})")
+        # host: index bookkeeping on a Python size, moved with xp.asarray
         idx = np.pad(np.arange(n), (a, b), mode=_PAD_MODES[mode])
         from ..tensor import _make
         out = index_select(out, d, _make(xp.asarray(idx, dtype=np.int64)))

@@ -65,7 +65,7 @@ def _resample(x, axis, taps):
     return y
 
 
-def _transpose_taps(taps, n_in, dtype):
+def _transpose_taps(taps, n_in, dtype):  # host: taps from Python sizes, to device later
     """The taps of A^T (one per input position) from the taps of A (one per output
     position): column i of A lists the outputs j that read input i, with their weights;
     slot s of the result holds the s-th of them for every i (weight 0 where column i has
@@ -116,7 +116,7 @@ class Resample(Function):
 
 
 # ------------------------------------------------------------------------ source indices
-def _nearest_taps(n_in, n_out, scale, exact):
+def _nearest_taps(n_in, n_out, scale, exact):  # host: index table, see _to_device
     """torch's nearest_idx / nearest_neighbor(_exact)_compute_source_index, in float32."""
     dst = np.arange(n_out, dtype=np.int64)
     if not exact and n_out == n_in:
@@ -133,7 +133,7 @@ def _nearest_taps(n_in, n_out, scale, exact):
     return ((idx, None),)
 
 
-def _linear_taps(n_in, n_out, scale, align_corners, dtype):
+def _linear_taps(n_in, n_out, scale, align_corners, dtype):  # host: see _to_device
     """torch's area_pixel_compute_source_index + guard_index_and_lambda, in `dtype`."""
     dt = np.dtype(dtype)
     dst = np.arange(n_out).astype(dt)

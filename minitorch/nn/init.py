@@ -66,6 +66,7 @@ def _check(tensor, fn):
 def _fill(tensor, values):
     """Copy the CPU array `values` into `tensor` in place, outside the graph."""
     with no_grad():
+        # host: values come from the host; copy_ moves them to tensor's device
         tensor.copy_(_make(np.asarray(values, dtype=tensor._data.dtype)))
     return tensor
 
@@ -148,7 +149,7 @@ def eye_(tensor):
     _check(tensor, "eye_")
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    return _fill(tensor, np.eye(*tensor.shape))
+    return _fill(tensor, np.eye(*tensor.shape))  # host: _fill moves it
 
 
 def dirac_(tensor, groups=1):
@@ -162,7 +163,7 @@ def dirac_(tensor, groups=1):
     if shape[0] % groups != 0:
         raise ValueError("dim 0 must be divisible by groups")
     per_group = shape[0] // groups
-    vals = np.zeros(shape)
+    vals = np.zeros(shape)  # host: _fill moves it to the device
     centre = tuple(s // 2 for s in shape[2:])
     for g in range(groups):
         for d in range(min(per_group, shape[1])):
@@ -227,8 +228,8 @@ def orthogonal_(tensor, gain=1, generator=None):
     flat = _random.rng(generator).standard_normal((rows, cols))
     if rows < cols:
         flat = flat.T
-    q, r = np.linalg.qr(flat)
-    q = q * np.sign(np.diag(r))
+    q, r = np.linalg.qr(flat)  # host: QR of a host draw; _fill moves it
+    q = q * np.sign(np.diag(r))  # host: as above
     if rows < cols:
         q = q.T
     return _fill(tensor, (q * gain).reshape(tensor._data.shape))

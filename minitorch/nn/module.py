@@ -627,7 +627,7 @@ def _as_array(value):
     if backend.is_array(value):
         return value
     if all(hasattr(value, a) for a in ("detach", "cpu", "numpy", "shape")):
-        return np.asarray(value.detach().cpu().numpy())
+        return np.asarray(value.detach().cpu().numpy())  # host: a torch CPU tensor
     return None
 
 

@@ -254,13 +254,14 @@ class PositionalEncoding(Module):
         self.max_len = _check_positive_int(max_len, cls, "max_len")
         self.batch_first = bool(batch_first)
         self.dropout = Dropout(_check_probability(dropout, cls))
-        pos = np.arange(self.max_len, dtype=np.float64)[:, None]
+        # the sinusoid table is built once on the host; creation.tensor(device=) moves it
+        pos = np.arange(self.max_len, dtype=np.float64)[:, None]  # host: sinusoid table
         # 1 / 10000^(2i / d_model) for 2i = 0, 2, 4, ...
-        inv_freq = np.exp(np.arange(0, self.d_model, 2, dtype=np.float64)
+        inv_freq = np.exp(np.arange(0, self.d_model, 2, dtype=np.float64)  # host: sinusoid table
                           * (-math.log(10000.0) / self.d_model))
-        pe = np.zeros((self.max_len, self.d_model), dtype=np.float64)
-        pe[:, 0::2] = np.sin(pos * inv_freq)
-        pe[:, 1::2] = np.cos(pos * inv_freq[: self.d_model // 2])   # odd d_model: one fewer
+        pe = np.zeros((self.max_len, self.d_model), dtype=np.float64)  # host: sinusoid table
+        pe[:, 0::2] = np.sin(pos * inv_freq)  # host: sinusoid table
+        pe[:, 1::2] = np.cos(pos * inv_freq[: self.d_model // 2])   # host: table; odd d_model: 1 fewer
         self.register_buffer("pe", creation.tensor(pe, dtype=dtype or float64, device=device),
                              persistent=False)
 
