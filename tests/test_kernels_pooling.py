@@ -1,9 +1,6 @@
 """The pooling kernels' faces agree: NumPy reference vs Numba on random shapes and
 arguments (ties, NaN, -inf, ceil_mode windows), CUDA vs reference on a GPU; the .cu files
 compile to PTX; MINITORCH_KERNELS=reference gives the same functional results."""
-import shutil
-import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,7 +10,6 @@ from minitorch import kernels
 from minitorch.functional.pooling import _output_size
 
 CUDA_REASON = "CuPy and a CUDA GPU are not available here; the CUDA faces run on a GPU machine"
-KERNEL_DIR = Path(kernels.__file__).parent
 
 
 def _random_case(rng, max_mode):
@@ -127,20 +123,6 @@ def test_cuda_face_matches_reference(name):
                 d1 = ref.backward(g, x.shape[1:], k, s, p, False, None)
                 d2 = cuda.backward(cp.asarray(g), x.shape[1:], k, s, p, False, None).get()
             np.testing.assert_allclose(d1, d2, rtol=1e-5, atol=1e-6)
-
-
-@pytest.mark.parametrize("name", ["maxpool", "avgpool"])
-def test_cu_compiles_to_ptx(name, tmp_path):
-    nvcc = shutil.which("nvcc")
-    if nvcc is None:
-        pytest.skip("nvcc is not installed (CI compiles every .cu file in .ci/run)")
-    res = subprocess.run([nvcc, "-ptx", str(KERNEL_DIR / f"{name}.cu"), "-o",
-                          str(tmp_path / f"{name}.ptx")], capture_output=True, text=True,
-                         check=False)
-    assert res.returncode == 0, res.stderr
-    ptx = (tmp_path / f"{name}.ptx").read_text()
-    for fn in ("forward_float", "forward_double", "backward_float", "backward_double"):
-        assert f"{name}_{fn}" in ptx
 
 
 def test_forced_reference_gives_same_results(monkeypatch):
