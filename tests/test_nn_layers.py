@@ -16,6 +16,7 @@ import pytest
 import torch
 
 import minitorch
+from minitorch.testing.compare import assert_param_grads_close
 import minitorch.nn as nn
 import minitorch.nn.functional as F
 from minitorch.autograd import gradcheck, gradgradcheck
@@ -175,15 +176,7 @@ def _check_module(mt_mod, th_mod, x, dtype, *, int_input=False, seed=0):
     if not int_input:
         assert xm.grad.dtype == xm.dtype
         np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), rtol=rtol, atol=atol)
-    th_params = dict(th_mod.named_parameters())
-    mt_params = dict(mt_mod.named_parameters())
-    assert list(mt_params) == list(th_params)
-    for name, pt in th_params.items():
-        pm = mt_params[name]
-        assert pm.grad is not None, name
-        assert pm.grad.dtype == pm.dtype, name
-        np.testing.assert_allclose(pm.grad.numpy(), pt.grad.numpy(), rtol=rtol, atol=atol,
-                                   err_msg=name)
+    assert_param_grads_close(mt_mod, th_mod, rtol, atol)
     return ym, yt
 
 

@@ -22,6 +22,7 @@ import pytest
 import torch
 
 import minitorch
+from minitorch.testing.compare import assert_param_grads_close
 import minitorch.nn as nn
 import minitorch.nn.functional as F
 from minitorch.autograd import gradcheck, gradgradcheck
@@ -73,15 +74,7 @@ def _compare(mt_mod, th_mod, xm, xt, dtype, *, mt_kw=None, th_kw=None, seed=2, r
     yt.backward(torch.from_numpy(g.copy()))
     assert xm.grad.dtype == xm.dtype
     np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), rtol=rtol, atol=atol)
-    th_params = dict(th_mod.named_parameters())
-    mt_params = dict(mt_mod.named_parameters())
-    assert list(mt_params) == list(th_params)
-    for name, pt in th_params.items():
-        pm = mt_params[name]
-        assert pm.grad is not None, name
-        assert pm.grad.dtype == pm.dtype, name
-        np.testing.assert_allclose(pm.grad.numpy(), pt.grad.numpy(), rtol=rtol, atol=atol,
-                                   err_msg=name)
+    assert_param_grads_close(mt_mod, th_mod, rtol, atol)
     return ym, yt
 
 

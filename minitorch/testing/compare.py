@@ -146,3 +146,18 @@ def _max_err(x, y):
     d = np.abs(x.astype(np.float64) - y.astype(np.float64))
     d = d[~np.isnan(d)]
     return float(d.max()) if d.size else 0.0
+
+
+def assert_param_grads_close(mine, ref, rtol, atol):
+    """Both modules have the same parameter names in the same order, and every parameter
+    of `mine` has a gradient of its own dtype equal to the reference module's (after a
+    backward through each). Raises AssertionError naming the first parameter that differs."""
+    ref_params = dict(ref.named_parameters())
+    my_params = dict(mine.named_parameters())
+    assert list(my_params) == list(ref_params), (list(my_params), list(ref_params))
+    for name, pr in ref_params.items():
+        pm = my_params[name]
+        assert pm.grad is not None, name
+        assert pm.grad.dtype == pm.dtype, name
+        np.testing.assert_allclose(to_numpy(pm.grad), to_numpy(pr.grad), rtol=rtol, atol=atol,
+                                   err_msg=name)
