@@ -1,4 +1,4 @@
-"""One char-LSTM training step: minitorch vs PyTorch (CPU).
+"""One char-LSTM training step: minitorch vs PyTorch (CPU, or CuPy vs torch CUDA).
 
 The workload: a character model over a vocabulary of 65, Embedding(65, 64) -> 1-layer
 LSTM(64, 256, batch_first=True) -> Linear(256, 65), on a batch of 32 sequences of 64
@@ -12,6 +12,7 @@ then prints median/min/max ms per step and the ratio minitorch/torch.
     python benchmarks/char_lstm_step.py                 # both frameworks, table + check
     python benchmarks/char_lstm_step.py --threads 1     # single-threaded BLAS in both
     python benchmarks/char_lstm_step.py --json out.json
+    python benchmarks/char_lstm_step.py --device cuda   # CuPy vs torch CUDA (needs a GPU)
 
 Target: at most 1.5x PyTorch's time.
 """
@@ -50,7 +51,8 @@ def make_data(seed: int, batch: int, seq: int):
     return state, text[:, :-1].copy(), text[:, 1:].copy()
 
 
-def build(lib, state):
+def build(lib, state, device):
+    """The model with `state` loaded, moved to `device` (before the optimizer sees it)."""
     nn = lib.nn
 
     class CharLSTM(nn.Module):
@@ -66,20 +68,20 @@ def build(lib, state):
 
     model = CharLSTM()
     model.load_state_dict({k: lib.from_numpy(v.copy()) for k, v in state.items()})
-    return model
+    return model.to(device)
 
 
 def run_framework(name: str, args) -> dict:
     threads = os.environ.get("BENCH_THREADS")
     if threads and threads != "0":
         os.environ.setdefault("NUMBA_NUM_THREADS", threads)   # minitorch's fused-cell loops
-    info = harness.framework_info(name)
-    lib = info["lib"]
+    info = harness.framework_info(name, args.device)
+    lib, dev = info["lib"], info["device"]
     state, xa, ya = make_data(args.seed, args.batch, args.seq)
-    model = build(lib, state)
+    model = build(lib, state, dev)
     opt = lib.optim.Adam(model.parameters(), lr=2e-3)
     loss_fn = lib.nn.CrossEntropyLoss()
-    x, y = lib.from_numpy(xa), lib.from_numpy(ya).reshape(-1)
+    x, y = lib.from_numpy(xa).to(dev), lib.from_numpy(ya).to(dev).reshape(-1)
     first = {}
 
     def step():
@@ -90,17 +92,16 @@ def run_framework(name: str, args) -> dict:
         norm = lib.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         if not first:
             first.update(loss=float(loss.item()), grad_norm=float(norm),
-                         w_ih_grad=model.lstm.weight_ih_l0.grad.numpy()[:4, :8].tolist(),
-                         emb_grad=model.embed.weight.grad.numpy()[:3, :8].tolist())
+                         w_ih_grad=harness.to_numpy(model.lstm.weight_ih_l0.grad)[:4, :8].tolist(),
+                         emb_grad=harness.to_numpy(model.embed.weight.grad)[:3, :8].tolist())
         opt.step()
         if len(first) == 4:
-            first.update(b_head_after=model.head.bias.detach().numpy().tolist(),
-                         b_ih_after=model.lstm.bias_ih_l0.detach().numpy()[::64].tolist(),
+            first.update(b_head_after=harness.to_numpy(model.head.bias).tolist(),
+                         b_ih_after=harness.to_numpy(model.lstm.bias_ih_l0)[::64].tolist(),
                          loss_dtype=str(loss.dtype).rsplit(".", 1)[-1])
 
-    res = harness.time_steps(step, args.reps, args.warmup)
-    res.update(framework=name, version=info["version"], batch=args.batch, seq=args.seq,
-               check=first)
+    res = harness.time_steps(step, args.reps, args.warmup, sync=info["sync"])
+    res.update(harness.describe(info), batch=args.batch, seq=args.seq, check=first)
     return res
 
 

@@ -1,4 +1,5 @@
-"""One 3x3 convolution layer, forward + backward: minitorch vs PyTorch (CPU).
+"""One 3x3 convolution layer, forward + backward: minitorch vs PyTorch (CPU, or CuPy vs
+torch CUDA).
 
 The workload: Conv2d(64, 64, 3, padding=1) on an input of 32x64x32x32 (float32), the
 output contracted with a fixed upstream gradient (``(y * g).sum()``), backward to the
@@ -9,6 +10,7 @@ prints median/min/max ms per step and the ratio minitorch/torch.
     python benchmarks/conv_layer.py                 # both frameworks, table + check
     python benchmarks/conv_layer.py --threads 1     # single-threaded BLAS in both
     python benchmarks/conv_layer.py --json out.json
+    python benchmarks/conv_layer.py --device cuda   # CuPy vs torch CUDA (cuDNN, TF32 off)
 
 Target: at most 1.5x PyTorch's time (plain NumPy im2col with tensordot is about 2.9x).
 
@@ -53,13 +55,14 @@ def run_framework(name: str, args) -> dict:
     threads = os.environ.get("BENCH_THREADS")
     if threads and threads != "0":
         os.environ.setdefault("NUMBA_NUM_THREADS", threads)   # minitorch's im2col loops
-    info = harness.framework_info(name)
-    lib = info["lib"]
+    info = harness.framework_info(name, args.device)
+    lib, dev = info["lib"], info["device"]
     state, xa, ga = make_data(args.seed, args.batch, args.channels, args.size)
     conv = lib.nn.Conv2d(args.channels, args.channels, 3, padding=1)
     conv.load_state_dict({k: lib.from_numpy(v.copy()) for k, v in state.items()})
-    x = lib.from_numpy(xa).requires_grad_(True)
-    g = lib.from_numpy(ga)
+    conv.to(dev)
+    x = lib.from_numpy(xa).to(dev).requires_grad_(True)
+    g = lib.from_numpy(ga).to(dev)
     first = {}
 
     def step():
@@ -69,14 +72,14 @@ def run_framework(name: str, args) -> dict:
         y = conv(x)
         (y * g).sum().backward()
         if not first:
-            first.update(y=y.detach().numpy()[0, :2, :3, :3].tolist(),
-                         x_grad=x.grad.numpy()[0, :2, :3, :3].tolist(),
-                         w_grad=conv.weight.grad.numpy()[:2, :2].tolist(),
-                         b_grad=conv.bias.grad.numpy()[:8].tolist(),
+            first.update(y=harness.to_numpy(y)[0, :2, :3, :3].tolist(),
+                         x_grad=harness.to_numpy(x.grad)[0, :2, :3, :3].tolist(),
+                         w_grad=harness.to_numpy(conv.weight.grad)[:2, :2].tolist(),
+                         b_grad=harness.to_numpy(conv.bias.grad)[:8].tolist(),
                          dtype=str(y.dtype).rsplit(".", 1)[-1])
 
-    res = harness.time_steps(step, args.reps, args.warmup)
-    res.update(framework=name, version=info["version"], batch=args.batch, check=first)
+    res = harness.time_steps(step, args.reps, args.warmup, sync=info["sync"])
+    res.update(harness.describe(info), batch=args.batch, check=first)
     return res
 
 

@@ -1,4 +1,4 @@
-"""One LeNet-5 training step: minitorch vs PyTorch (CPU).
+"""One LeNet-5 training step: minitorch vs PyTorch (CPU, or CuPy vs torch CUDA).
 
 The workload: LeNet-5 on a batch of 64 1x32x32 images (conv 5x5 1->6, ReLU, max-pool 2,
 conv 5x5 6->16, ReLU, max-pool 2, Linear 400-120-84-10 with ReLU), cross-entropy, backward
@@ -10,6 +10,7 @@ then prints median/min/max ms per step and the ratio minitorch/torch.
     python benchmarks/lenet_step.py                 # both frameworks, table + check
     python benchmarks/lenet_step.py --threads 1     # single-threaded BLAS in both
     python benchmarks/lenet_step.py --json out.json
+    python benchmarks/lenet_step.py --device cuda   # CuPy vs torch CUDA (needs a GPU)
 
 Target: at most 1.5x PyTorch's time.
 """
@@ -45,7 +46,8 @@ def make_data(seed: int, batch: int):
     return state, x, y
 
 
-def build(lib, state):
+def build(lib, state, device):
+    """The model with `state` loaded, moved to `device` (before the optimizer sees it)."""
     nn = lib.nn
     model = nn.Sequential(
         nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2),
@@ -55,17 +57,17 @@ def build(lib, state):
         nn.Linear(120, 84), nn.ReLU(),
         nn.Linear(84, 10))
     model.load_state_dict({k: lib.from_numpy(v.copy()) for k, v in state.items()})
-    return model
+    return model.to(device)
 
 
 def run_framework(name: str, args) -> dict:
-    info = harness.framework_info(name)
-    lib = info["lib"]
+    info = harness.framework_info(name, args.device)
+    lib, dev = info["lib"], info["device"]
     state, xa, ya = make_data(args.seed, args.batch)
-    model = build(lib, state)
+    model = build(lib, state, dev)
     opt = lib.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = lib.nn.CrossEntropyLoss()
-    x, y = lib.from_numpy(xa), lib.from_numpy(ya)
+    x, y = lib.from_numpy(xa).to(dev), lib.from_numpy(ya).to(dev)
     first = {}
 
     def step():
@@ -75,13 +77,13 @@ def run_framework(name: str, args) -> dict:
         opt.step()
         if not first:
             first.update(loss=float(loss.item()),
-                         conv1_after=model[0].weight.detach().numpy()[:2, 0].tolist(),
-                         conv2_grad=model[3].weight.grad.numpy()[:2, :2].tolist(),
-                         fc3_b_after=model[11].bias.detach().numpy().tolist(),
+                         conv1_after=harness.to_numpy(model[0].weight)[:2, 0].tolist(),
+                         conv2_grad=harness.to_numpy(model[3].weight.grad)[:2, :2].tolist(),
+                         fc3_b_after=harness.to_numpy(model[11].bias).tolist(),
                          loss_dtype=str(loss.dtype).rsplit(".", 1)[-1])
 
-    res = harness.time_steps(step, args.reps, args.warmup)
-    res.update(framework=name, version=info["version"], batch=args.batch, check=first)
+    res = harness.time_steps(step, args.reps, args.warmup, sync=info["sync"])
+    res.update(harness.describe(info), batch=args.batch, check=first)
     return res
 
 

@@ -1,4 +1,5 @@
-"""Multi-head self-attention forward + backward: minitorch vs PyTorch (CPU).
+"""Multi-head self-attention forward + backward: minitorch vs PyTorch (CPU, or CuPy vs
+torch CUDA).
 
 The workload: nn.MultiheadAttention(256, 8, batch_first=True) as self-attention
 (query = key = value = x) on x of shape (16, 128, 256), with need_weights=False in both
@@ -16,6 +17,7 @@ minitorch/torch.
     python benchmarks/mha_step.py --threads 1       # single-threaded BLAS in both
     python benchmarks/mha_step.py --json out.json
     python benchmarks/mha_step.py --framework minitorch --profile   # cProfile, top entries
+    python benchmarks/mha_step.py --device cuda     # CuPy vs torch CUDA (needs a GPU)
 
 Target: at most 1.3x PyTorch's time.
 """
@@ -49,13 +51,14 @@ def make_data(seed: int, batch: int, seq: int, d_model: int):
 
 
 def run_framework(name: str, args) -> dict:
-    info = harness.framework_info(name)
-    lib = info["lib"]
+    info = harness.framework_info(name, args.device)
+    lib, dev = info["lib"], info["device"]
     state, xa, ra = make_data(args.seed, args.batch, args.seq, args.d_model)
     mha = lib.nn.MultiheadAttention(args.d_model, args.heads, batch_first=True)
     mha.load_state_dict({k: lib.from_numpy(v.copy()) for k, v in state.items()})
-    x = lib.from_numpy(xa.copy()).requires_grad_()
-    r = lib.from_numpy(ra.copy())
+    mha.to(dev)
+    x = lib.from_numpy(xa.copy()).to(dev).requires_grad_()
+    r = lib.from_numpy(ra.copy()).to(dev)
     first = {}
 
     def step():
@@ -66,10 +69,10 @@ def run_framework(name: str, args) -> dict:
         loss.backward()
         if not first:
             first.update(loss=float(loss.item()),
-                         out=out.detach().numpy()[0, :2, :8].tolist(),
-                         grad_in_proj=mha.in_proj_weight.grad.numpy()[::97, :8].tolist(),
-                         grad_out_bias=mha.out_proj.bias.grad.numpy()[:16].tolist(),
-                         grad_x=x.grad.numpy()[1, :2, :8].tolist(),
+                         out=harness.to_numpy(out)[0, :2, :8].tolist(),
+                         grad_in_proj=harness.to_numpy(mha.in_proj_weight.grad)[::97, :8].tolist(),
+                         grad_out_bias=harness.to_numpy(mha.out_proj.bias.grad)[:16].tolist(),
+                         grad_x=harness.to_numpy(x.grad)[1, :2, :8].tolist(),
                          out_dtype=str(out.dtype).rsplit(".", 1)[-1],
                          grad_dtype=str(mha.in_proj_weight.grad.dtype).rsplit(".", 1)[-1])
 
@@ -82,12 +85,14 @@ def run_framework(name: str, args) -> dict:
         prof.enable()
         for _ in range(args.reps):
             step()
+        if info["sync"] is not None:
+            info["sync"]()
         prof.disable()
         pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(25)
         pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
         raise SystemExit(0)
-    res = harness.time_steps(step, args.reps, args.warmup)
-    res.update(framework=name, version=info["version"], batch=args.batch, check=first)
+    res = harness.time_steps(step, args.reps, args.warmup, sync=info["sync"])
+    res.update(harness.describe(info), batch=args.batch, check=first)
     return res
 
 

@@ -1,4 +1,4 @@
-"""One MLP training step: minitorch vs PyTorch (CPU).
+"""One MLP training step: minitorch vs PyTorch (CPU, or CuPy vs torch CUDA).
 
 The workload: an MLP 784-256-256-10 with ReLU, cross-entropy on a batch of 128, backward,
 and one SGD step with lr 0.1 (zero_grad, forward, loss, backward, step). Both frameworks
@@ -9,6 +9,7 @@ weights agree, then prints median/min/max ms per step and the ratio minitorch/to
     python benchmarks/mlp_step.py                   # both frameworks, table + check
     python benchmarks/mlp_step.py --threads 1       # single-threaded BLAS in both
     python benchmarks/mlp_step.py --json out.json
+    python benchmarks/mlp_step.py --device cuda     # CuPy vs torch CUDA (needs a GPU)
 
 Target: at most 1.3x PyTorch's time.
 """
@@ -39,22 +40,23 @@ def make_data(seed: int, batch: int):
     return state, x, y
 
 
-def build(lib, state):
+def build(lib, state, device):
+    """The model with `state` loaded, moved to `device` (before the optimizer sees it)."""
     nn = lib.nn
     model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(),
                           nn.Linear(256, 10))
     model.load_state_dict({k: lib.from_numpy(v.copy()) for k, v in state.items()})
-    return model
+    return model.to(device)
 
 
 def run_framework(name: str, args) -> dict:
-    info = harness.framework_info(name)
-    lib = info["lib"]
+    info = harness.framework_info(name, args.device)
+    lib, dev = info["lib"], info["device"]
     state, xa, ya = make_data(args.seed, args.batch)
-    model = build(lib, state)
+    model = build(lib, state, dev)
     opt = lib.optim.SGD(model.parameters(), lr=0.1)
     loss_fn = lib.nn.CrossEntropyLoss()
-    x, y = lib.from_numpy(xa), lib.from_numpy(ya)
+    x, y = lib.from_numpy(xa).to(dev), lib.from_numpy(ya).to(dev)
     first = {}
 
     def step():
@@ -64,12 +66,12 @@ def run_framework(name: str, args) -> dict:
         opt.step()
         if not first:
             first.update(loss=float(loss.item()),
-                         w0_after=model[0].weight.detach().numpy()[:4, :8].tolist(),
-                         b4_after=model[4].bias.detach().numpy().tolist(),
+                         w0_after=harness.to_numpy(model[0].weight)[:4, :8].tolist(),
+                         b4_after=harness.to_numpy(model[4].bias).tolist(),
                          loss_dtype=str(loss.dtype).rsplit(".", 1)[-1])
 
-    res = harness.time_steps(step, args.reps, args.warmup)
-    res.update(framework=name, version=info["version"], batch=args.batch, check=first)
+    res = harness.time_steps(step, args.reps, args.warmup, sync=info["sync"])
+    res.update(harness.describe(info), batch=args.batch, check=first)
     return res
 
 

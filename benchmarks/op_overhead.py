@@ -1,4 +1,5 @@
-"""Per-op overhead: minitorch vs PyTorch (CPU) on a chain of tiny elementwise ops.
+"""Per-op overhead: minitorch vs PyTorch (CPU, or CuPy vs torch CUDA) on a chain of tiny
+elementwise ops.
 
 The workload is all overhead and no arithmetic: a chain of N (default 1,000) elementwise
 ops on a 16-element float32 tensor that requires grad, ended by ``.sum().backward()``.
@@ -15,6 +16,10 @@ and the ratio minitorch/torch.
     python benchmarks/op_overhead.py                  # both frameworks, print a table
     python benchmarks/op_overhead.py --json out.json  # ... and write the raw results
     python benchmarks/op_overhead.py --framework minitorch   # one framework, JSON to stdout
+    python benchmarks/op_overhead.py --device cuda    # CuPy vs torch CUDA (needs a GPU)
+
+On cuda each op is a kernel launch on 16 elements, so this measures launch and dispatch
+cost per op (each step ends with a device synchronize inside the timing).
 
 The machine should be otherwise idle; the frameworks are alternated over --rounds
 processes each so that load from elsewhere affects both alike.
@@ -70,10 +75,10 @@ def chain(x, w, b, n_ops: int):
 
 def run_framework(name: str, args) -> dict:
     """Time forward+backward of the chain in this process."""
-    info = harness.framework_info(name)
-    lib = info["lib"]
+    info = harness.framework_info(name, args.device)
+    lib, dev = info["lib"], info["device"]
     xa, wa, ba = make_data(args.seed)
-    x, w, b = (lib.tensor(a.copy(), requires_grad=True) for a in (xa, wa, ba))
+    x, w, b = (lib.tensor(a.copy(), device=dev, requires_grad=True) for a in (xa, wa, ba))
     first = {}
 
     def step():
@@ -85,14 +90,13 @@ def run_framework(name: str, args) -> dict:
                          grad_b=_np(b.grad), loss_dtype=str(loss.dtype).rsplit(".", 1)[-1],
                          grad_x_dtype=str(x.grad.dtype).rsplit(".", 1)[-1])
 
-    res = harness.time_steps(step, args.reps, args.warmup)
-    res.update(framework=name, version=info["version"], n_ops=args.ops, size=SIZE,
-               check=first)
+    res = harness.time_steps(step, args.reps, args.warmup, sync=info["sync"])
+    res.update(harness.describe(info), n_ops=args.ops, size=SIZE, check=first)
     return res
 
 
 def _np(t):
-    return np.array(t.detach().numpy(), copy=True).tolist()
+    return harness.to_numpy(t).tolist()
 
 
 def main(argv=None):

@@ -12,10 +12,16 @@ count, the peak RSS of the workload's processes, and the first-step check.
     python -m benchmarks --list
     python -m benchmarks --quick         # few reps, one process per framework: a smoke run
     python -m benchmarks --threads 1 --json all.json
+    python -m benchmarks --device cuda   # CuPy vs PyTorch CUDA, same workloads (needs a GPU)
+
+--device cuda runs every workload on the GPU in both frameworks (gemm at 4096^3 instead
+of 1024^3). If either framework cannot use CUDA, the first workload stops the run with
+one line naming which and why, exit status 2.
 
 Peak memory: the maximum resident set size over the workload's processes (the script's
 parent and its minitorch and torch children, via wait4's rusage), so it is the larger of
-the two frameworks' peaks, not each one's.
+the two frameworks' peaks, not each one's. On cuda the table adds each framework's peak GPU
+memory (torch.cuda.max_memory_allocated; for minitorch the bytes CuPy's memory pool holds).
 """
 from __future__ import annotations
 
@@ -27,6 +33,8 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import harness  # noqa: E402  (as the workload scripts import it)
 
 # short name -> (script, target ratio minitorch/torch of medians or None, description)
 WORKLOADS = {
@@ -36,7 +44,8 @@ WORKLOADS = {
     "conv": ("conv_layer.py", 1.5, "Conv2d(64, 64, 3) fwd+bwd, 32x64x32x32"),
     "lstm": ("char_lstm_step.py", 1.5, "char-LSTM training step"),
     "mha": ("mha_step.py", 1.3, "MultiheadAttention(256, 8) fwd+bwd"),
-    "gemm": ("gemm.py", None, "raw float32 GEMM 1024^3, the BLAS ceiling (no target)"),
+    "gemm": ("gemm.py", None,
+             "raw float32 GEMM 1024^3 (4096^3 on cuda), the BLAS ceiling (no target)"),
 }
 
 # warm-up stays at each script's default: torch's first steps (oneDNN set-up) are slow,
@@ -57,7 +66,8 @@ def parse_args(argv=None):
     p.add_argument("--warmup", type=int, help="untimed repetitions first (default: each script's)")
     p.add_argument("--rounds", type=int, help="processes per framework (default: each script's)")
     p.add_argument("--threads", type=int, help="BLAS/torch threads in both frameworks")
-    p.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
+    p.add_argument("--device", default="cpu", choices=("cpu", "cuda"),
+                   help="cpu: NumPy vs torch CPU; cuda: CuPy vs torch CUDA (default cpu)")
     p.add_argument("--json", metavar="PATH", help="write the raw combined results to PATH")
     args = p.parse_args(argv)
     unknown = [n for n in args.names if n not in WORKLOADS]
@@ -84,22 +94,13 @@ def list_text() -> str:
 
 
 def script_argv(args, json_path: str) -> list:
-    """The options passed through to a workload script."""
-    argv = ["--json", json_path]
+    """The options passed through to a workload script (--device always)."""
+    argv = ["--json", json_path, "--device", args.device]
     for key in ("reps", "warmup", "rounds", "threads"):
         value = getattr(args, key)
         if value is not None:
             argv += [f"--{key}", str(value)]
     return argv
-
-
-def scripts_support_cuda() -> bool:
-    """Whether every workload script accepts --device (none does yet: issue 7 leftover)."""
-    for script, _, _ in WORKLOADS.values():
-        with open(os.path.join(HERE, script)) as f:
-            if '"--device"' not in f.read():
-                return False
-    return True
 
 
 def run_workload(name: str, args) -> dict:
@@ -118,13 +119,26 @@ def run_workload(name: str, args) -> dict:
         with open(out_path) as f:
             text = f.read()
         if not os.path.exists(json_path):
-            return {"error": f"{script} failed (exit {proc.returncode}):\n{text[-3000:]}",
-                    "exit_code": proc.returncode}
+            res = {"error": f"{script} failed (exit {proc.returncode}):\n{text[-3000:]}",
+                   "exit_code": proc.returncode}
+            device_line = device_error_line(proc.returncode, text)
+            if device_line:
+                res["device_error"] = device_line
+            return res
         with open(json_path) as f:
             res = json.load(f)
     res.update(exit_code=proc.returncode, peak_rss_mb=usage.ru_maxrss / 1024.0,
                script=script, target=WORKLOADS[name][1])
     return res
+
+
+def device_error_line(exit_code: int, text: str):
+    """The one line a workload prints when its --device cannot be used (exit status 2 and
+    a line starting with harness.DEVICE_ERROR), else None."""
+    if exit_code != harness.DEVICE_ERROR_EXIT:
+        return None
+    lines = [ln for ln in text.splitlines() if ln.startswith(harness.DEVICE_ERROR)]
+    return lines[-1] if lines else None
 
 
 def _fmt_ms(r: dict) -> str:
@@ -133,9 +147,12 @@ def _fmt_ms(r: dict) -> str:
 
 def format_table(results: dict) -> str:
     """One table from {name: result of run_workload}."""
+    gpu_mem = any(r.get("gpu_peak_mb") is not None for res in results.values()
+                  for r in res.get("results", {}).values())
     head = (f"{'workload':9s} {'minitorch ms (min-max)':>26s} {'torch ms (min-max)':>26s} "
             f"{'ratio':>6s} {'target':>6s} {'met?':>7s} {'GFLOP/s mt/torch':>17s} "
-            f"{'peak MB':>8s} {'check':>5s}")
+            f"{'peak MB':>8s}{' ' + format('GPU MB mt/torch', '>16s') if gpu_mem else ''} "
+            f"{'check':>5s}")
     lines = [head, "-" * len(head)]
     for name, res in results.items():
         if "error" in res:
@@ -152,26 +169,50 @@ def format_table(results: dict) -> str:
         gf = (f"{flops / mt['median_ms'] / 1e6:.1f}/{flops / th['median_ms'] / 1e6:.1f}"
               if flops else "-")
         peak = f"{res['peak_rss_mb']:.0f}" if res.get("peak_rss_mb") else "-"
+        gpu = ""
+        if gpu_mem:
+            gpu = " " + format("/".join(f"{r['gpu_peak_mb']:.0f}" if r.get("gpu_peak_mb")
+                                        is not None else "-" for r in (mt, th)), ">16s")
         check = "PASS" if res.get("check_ok") else "FAIL"
         lines.append(f"{name:9s} {_fmt_ms(mt):>26s} {_fmt_ms(th):>26s} {ratio:5.2f}x "
-                     f"{tgt:>6s} {met:>7s} {gf:>17s} {peak:>8s} {check:>5s}")
+                     f"{tgt:>6s} {met:>7s} {gf:>17s} {peak:>8s}{gpu} {check:>5s}")
     errors = [f"[{name}] {res['error']}" for name, res in results.items() if "error" in res]
     return "\n".join(lines + errors)
 
 
+def gpu_of(results: dict):
+    """The GPU's name from the workloads' results (torch's get_device_name first), or None."""
+    for fw in ("torch", "minitorch"):
+        for res in results.values():
+            gpu = res.get("results", {}).get(fw, {}).get("gpu")
+            if gpu:
+                return gpu
+    return None
+
+
 def header(args, results: dict) -> str:
     import platform
-    versions = {}
+    versions, backends = {}, {}
     for res in results.values():
         for fw, r in res.get("results", {}).items():
             versions.setdefault(fw, r.get("version"))
-    vers = ", ".join(f"{k} {v}" for k, v in versions.items())
+            if r.get("backend") and args.device != "cpu":
+                backends.setdefault(fw, r["backend"])
+    vers = ", ".join(f"{k} {v}" + (f" ({backends[k]})" if k in backends else "")
+                     for k, v in versions.items())
     import numpy
-    return (f"minitorch vs PyTorch, device {args.device}, {os.cpu_count()} cores, "
-            f"threads: {args.threads or 'library default'}; Python "
+    if args.device == "cuda":
+        gpu = gpu_of(results)
+        where = f"device cuda ({gpu or 'GPU name unknown'})"
+        threads = ""
+    else:
+        where = f"device cpu, {os.cpu_count()} cores"
+        threads = f", threads: {args.threads or 'library default'}"
+    return (f"minitorch vs PyTorch, {where}{threads}; Python "
             f"{platform.python_version()}, NumPy {numpy.__version__}, {vers}\n"
             "ratio = minitorch median / torch median; peak MB = max RSS over the "
-            "workload's processes")
+            "workload's processes" + ("; GPU MB = peak GPU memory, minitorch/torch"
+                                      if args.device == "cuda" else ""))
 
 
 def main(argv=None) -> int:
@@ -179,19 +220,24 @@ def main(argv=None) -> int:
     if args.list:
         print(list_text())
         return 0
-    if args.device == "cuda" and not scripts_support_cuda():
-        print("--device cuda: CUDA benchmarks are not yet wired (the workload scripts run on "
-              "CPU only; issue 7 leftover)", file=sys.stderr)
-        return 2
     results = {}
     for name in args.names:
-        print(f"running {name} ({WORKLOADS[name][0]}) ...", file=sys.stderr, flush=True)
+        print(f"running {name} ({WORKLOADS[name][0]}) on {args.device} ...", file=sys.stderr,
+              flush=True)
         results[name] = run_workload(name, args)
+        if results[name].get("device_error"):
+            # the device is unusable: every other workload would fail the same way
+            print(results[name]["device_error"], file=sys.stderr)
+            return harness.DEVICE_ERROR_EXIT
     print(header(args, results))
     print(format_table(results))
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"device": args.device, "threads": args.threads, "workloads": results},
-                      f, indent=1)
+            json.dump({"device": args.device, "gpu": gpu_of(results), "threads": args.threads,
+                       "workloads": results}, f, indent=1)
     bad = [n for n, r in results.items() if "error" in r or not r.get("check_ok")]
     return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
