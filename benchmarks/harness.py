@@ -224,7 +224,7 @@ def check_device(name: str, device: str):
     if device == "cpu":
         return
     code = ("import sys; sys.path.insert(0, sys.argv[1]); import harness; "
-            "harness.framework_info(sys.argv[2], sys.argv[3])")
+            "harness.require_device(sys.argv[2], sys.argv[3])")
     proc = subprocess.run([sys.executable, "-c", code, os.path.dirname(os.path.abspath(__file__)),
                            name, device], capture_output=True, text=True)
     if proc.returncode == 0:

@@ -224,11 +224,16 @@ def main(argv=None) -> int:
     for name in args.names:
         print(f"running {name} ({WORKLOADS[name][0]}) on {args.device} ...", file=sys.stderr,
               flush=True)
-        results[name] = run_workload(name, args)
-        if results[name].get("device_error"):
-            # the device is unusable: every other workload would fail the same way
-            print(results[name]["device_error"], file=sys.stderr)
+        res = run_workload(name, args)
+        if res.get("device_error"):
+            # the device is unusable: every other workload would fail the same way, so
+            # stop here (with the table of those that ran, if any)
+            if results:
+                print(header(args, results))
+                print(format_table(results))
+            print(res["device_error"], file=sys.stderr)
             return harness.DEVICE_ERROR_EXIT
+        results[name] = res
     print(header(args, results))
     print(format_table(results))
     if args.json:

@@ -284,3 +284,28 @@ def test_table_and_header_on_cuda():
     # no GPU memory column on the CPU
     assert "GPU MB" not in run.format_table({"mlp": _fake(2.0, 1.0, 1.3)})
     assert "device cpu" in run.header(run.parse_args([]), {"mlp": _fake(2.0, 1.0, 1.3)})
+
+
+def test_runner_prints_what_ran_before_a_device_error(monkeypatch, capsys):
+    line = harness.DEVICE_ERROR + "cuda: CUDA is not available to torch (because)"
+    seen = []
+
+    def fake_run_workload(name, args):
+        seen.append(name)
+        if name == "gemm":
+            return _fake(3.0, 3.0, None, flops=2e9)
+        return {"error": "mlp_step.py failed (exit 2)", "exit_code": 2, "device_error": line}
+
+    monkeypatch.setattr(run, "run_workload", fake_run_workload)
+    assert run.main(["--device", "cuda", "gemm", "mlp", "lenet"]) == 2
+    assert seen == ["gemm", "mlp"]                       # lenet never started
+    out, err = capsys.readouterr()
+    assert "gemm" in out and "mlp " not in out
+    assert err.strip().splitlines()[-1] == line
+
+
+def test_device_error_line_needs_status_2_and_the_marker():
+    text = "noise\n" + harness.DEVICE_ERROR + "cuda: CUDA is not available to x\n"
+    assert run.device_error_line(2, text) == text.splitlines()[1]
+    assert run.device_error_line(1, text) is None
+    assert run.device_error_line(2, "usage: error: argument --n\n") is None
