@@ -2,6 +2,8 @@
 
 The API is PyTorch's: ``import minitorch as torch`` runs most beginner code unchanged.
 """
+from . import _malloc
+_malloc.tune()   # keep freed array memory for reuse (see _malloc.py; MINITORCH_MALLOC_TUNING=0)
 from . import dtypes as _dtypes
 from .dtypes import (dtype, float16, float32, float64, int32, int64, get_default_dtype,
                      set_default_dtype, promote_types)
