@@ -173,8 +173,38 @@ def index_add_at(target, index, values):
     """target[index] += values with repeated indices accumulating (np.add.at / scatter_add)."""
     xp = get_array_module(target)
     if xp is np:
+        rows = index[0] if isinstance(index, tuple) and len(index) == 1 else index
+        if (isinstance(rows, np.ndarray) and rows.ndim == 1 and rows.dtype.kind in "iu"
+                and values.ndim >= 2 and rows.size >= _ROWS_SORTED_MIN
+                and values.shape[0] == rows.size):
+            return _add_rows_sorted(target, rows, values)
         np.add.at(target, index, values)
     else:
         import cupyx  # noqa: WPS433
         cupyx.scatter_add(target, index, values)
     return target
+
+
+# below this many rows np.add.at is as fast as sorting
+_ROWS_SORTED_MIN = 64
+
+
+def _add_rows_sorted(target, rows, values):
+    """target[rows] += values for a 1-D integer `rows` whose entries may repeat (NumPy).
+
+    np.add.at adds one row at a time (about 1 ms for an embedding gradient of 2048 rows
+    of 64). Instead: a stable sort groups equal rows (keeping their order), one
+    np.add.reduceat sums each group, and one fancy-index add puts the sums in place (no
+    repeats are left, so plain ``+=`` is exact). Negative rows are wrapped first, so that
+    -1 and n-1 fall into one group."""
+    n = target.shape[0]
+    if rows.size and (rows.min() < -n or rows.max() >= n):
+        bad = rows[(rows < -n) | (rows >= n)][0]
+        raise IndexError(f"index {int(bad)} is out of bounds for axis 0 with size {n}")
+    rows = np.where(rows < 0, rows + n, rows)
+    order = np.argsort(rows, kind="stable")
+    r = rows[order]
+    starts = np.flatnonzero(np.concatenate(([True], r[1:] != r[:-1])))
+    target[r[starts]] += np.add.reduceat(values[order], starts, axis=0)
+    return target
+
