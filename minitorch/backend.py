@@ -163,9 +163,14 @@ def transfer(array, dev: device):
         return cp.asarray(array)
 
 
+_gpu_seen = False   # a GPU answered once: synchronize() skips asking again (timed loops)
+
+
 def synchronize():
+    global _gpu_seen
     cp = _try_cupy()
-    if cp is not None and cuda_available():
+    if cp is not None and (_gpu_seen or cuda_available()):
+        _gpu_seen = True
         cp.cuda.runtime.deviceSynchronize()
 
 
