@@ -79,7 +79,9 @@ def run_framework(name: str, args) -> dict:
                          dtype=str(y.dtype).rsplit(".", 1)[-1])
 
     res = harness.time_steps(step, args.reps, args.warmup, sync=info["sync"])
-    res.update(harness.describe(info), batch=args.batch, check=first)
+    # fwd + input grad + weight grad: three products of 2*B*C*C*9*S*S flops (padding 1)
+    flops = 3 * 2.0 * args.batch * args.channels ** 2 * 9 * args.size ** 2
+    res.update(harness.describe(info), batch=args.batch, flops=flops, check=first)
     return res
 
 

@@ -92,7 +92,10 @@ def run_framework(name: str, args) -> dict:
         pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
         raise SystemExit(0)
     res = harness.time_steps(step, args.reps, args.warmup, sync=info["sync"])
-    res.update(harness.describe(info), batch=args.batch, check=first)
+    # in-projection, Q K^T and P V, out-projection; backward about twice the forward
+    B, L, E = args.batch, args.seq, args.d_model
+    flops = 3 * 2.0 * B * L * (3 * E * E + 2 * L * E + E * E)
+    res.update(harness.describe(info), batch=args.batch, flops=flops, check=first)
     return res
 
 

@@ -71,7 +71,9 @@ def run_framework(name: str, args) -> dict:
                          loss_dtype=str(loss.dtype).rsplit(".", 1)[-1])
 
     res = harness.time_steps(step, args.reps, args.warmup, sync=info["sync"])
-    res.update(harness.describe(info), batch=args.batch, check=first)
+    # the GEMMs: forward 2*B*sum(in*out), backward about twice that
+    flops = 3 * 2.0 * args.batch * (784 * 256 + 256 * 256 + 256 * 10)
+    res.update(harness.describe(info), batch=args.batch, flops=flops, check=first)
     return res
 
 
