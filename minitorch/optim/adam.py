@@ -1,7 +1,7 @@
 """Adam and AdamW (PyTorch's update rules, amsgrad included)."""
 from __future__ import annotations
 
-from .. import backend
+from .. import kernels
 from ..autograd.grad_mode import no_grad
 from .optimizer import Optimizer, _check_flags, _to_scalar
 
@@ -85,7 +85,6 @@ class Adam(Optimizer):
                         if amsgrad:
                             state["max_exp_avg_sq"] = self._zeros_state(p)
                     theta = p._data
-                    xp = backend.get_array_module(theta)
                     m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
                     state["step"]._data += 1
                     step = float(state["step"]._data)
@@ -96,21 +95,15 @@ class Adam(Optimizer):
                             theta *= 1 - lr * weight_decay
                         else:
                             g = g + weight_decay * theta
-                    lerp_(m, g, 1 - beta1)
-                    v *= beta2
-                    v += (1 - beta2) * g * g
                     bias_correction1 = 1 - beta1 ** step
                     bias_correction2 = 1 - beta2 ** step
                     step_size = lr / bias_correction1
                     bias_correction2_sqrt = bias_correction2 ** 0.5
-                    if amsgrad:
-                        vmax = state["max_exp_avg_sq"]._data
-                        xp.maximum(vmax, v, out=vmax)
-                        denom = xp.sqrt(vmax) / bias_correction2_sqrt
-                    else:
-                        denom = xp.sqrt(v) / bias_correction2_sqrt
-                    denom += eps
-                    theta += -step_size * m / denom
+                    vmax = state["max_exp_avg_sq"]._data if amsgrad else None
+                    # m, v (and vmax) and theta in place, op for op as the class docstring
+                    # (one Numba pass on the CPU; kernels/adam_update.py)
+                    kernels.get("adam_update", theta)(theta, g, m, v, vmax, beta1, beta2,
+                                                      step_size, bias_correction2_sqrt, eps)
                     self._bump(p)
         return loss
 
