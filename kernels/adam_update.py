@@ -35,12 +35,9 @@ __all__ = ["reference", "numba_impl", "cuda_impl"]
 
 def reference(theta, g, m, v, vmax, beta1, beta2, step_size, bias_correction2_sqrt, eps):
     from minitorch.backend import get_array_module
+    from minitorch.optim.adam import lerp_
     xp = get_array_module(theta)
-    weight = 1 - beta1
-    if abs(weight) < 0.5:                                 # lerp_(m, g, weight)
-        m += weight * (g - m)
-    else:
-        m[...] = g - (g - m) * (1 - weight)
+    lerp_(m, g, 1 - beta1)
     v *= beta2
     v += (1 - beta2) * g * g
     if vmax is not None:
