@@ -37,6 +37,7 @@ import numpy as np
 
 from .. import backend
 from ..autograd.function import Function
+from ..autograd.grad_mode import STATE as _GRAD_MODE
 from ..kernels import im2col as _k
 from ..tensor import Tensor
 from ._util import check_tensor
@@ -47,6 +48,10 @@ __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "unfold",
 
 # bytes of columns processed per GEMM batch (a few images at a time)
 _COL_BUDGET = 1 << 22
+# up to this many bytes of columns (the whole batch), a forward whose weight needs a
+# gradient keeps them for the weight gradient, which then skips its own im2col pass
+# (LeNet's two convolutions: 5 and 4 MB); larger ones are recomputed a chunk at a time
+_KEEP_COLUMNS = 1 << 24
 
 
 # ============================================================ array-level building blocks
@@ -54,8 +59,10 @@ def _chunk(n_images, per_image_elems, itemsize):
     return max(1, min(n_images, _COL_BUDGET // max(1, per_image_elems * itemsize)))
 
 
-def _conv_forward(x, w, stride, padding, dilation, groups, out_hw):
-    """y = conv(x, W) on arrays: im2col a few images at a time, one batched GEMM each."""
+def _conv_forward(x, w, stride, padding, dilation, groups, out_hw, keep=False):
+    """y = conv(x, W) on arrays: im2col a few images at a time, one batched GEMM each.
+    With `keep`, returns (y, col): the whole batch's columns in one buffer, for
+    `_conv_grad_weight(..., col=col)`."""
     xp = _xp(x)
     im2col, _ = _k.pick(x)
     x = xp.ascontiguousarray(x)
@@ -65,20 +72,18 @@ def _conv_forward(x, w, stride, padding, dilation, groups, out_hw):
     OH, OW = out_hw
     K, L, Og = Cg * kh * kw, OH * OW, O // G
     y = xp.empty((N, O, OH, OW), dtype=x.dtype)
-    if y.size == 0:
-        return y
-    if K == 0:
+    if y.size == 0 or K == 0:
         y[...] = 0
-        return y
+        return (y, None) if keep else y
     w3 = xp.ascontiguousarray(w).reshape(G, Og, K)
-    nb = _chunk(N, G * K * L, x.itemsize)
+    nb = N if keep else _chunk(N, G * K * L, x.itemsize)
     buf = xp.empty((nb, G * K, L), dtype=x.dtype)
     for n0 in range(0, N, nb):
         b = min(nb, N - n0)
         col = im2col(x[n0:n0 + b], (kh, kw), stride, padding, dilation, (OH, OW), out=buf[:b])
         # (G, Og, K) @ (b, G, K, L) -> (b, G, Og, L), written into y[n0:n0+b] as it lies
         xp.matmul(w3, col.reshape(b, G, K, L), out=y[n0:n0 + b].reshape(b, G, Og, L))
-    return y
+    return (y, buf) if keep else y
 
 
 def _conv_grad_input(g, w, x_hw, stride, padding, dilation, groups):
@@ -109,8 +114,9 @@ def _conv_grad_input(g, w, x_hw, stride, padding, dilation, groups):
     return dx
 
 
-def _conv_grad_weight(x, g, kernel_size, stride, padding, dilation, groups):
-    """dW2 = sum_n g[n] @ col[n]^T on arrays: the adjoint of _conv_forward in W."""
+def _conv_grad_weight(x, g, kernel_size, stride, padding, dilation, groups, col=None):
+    """dW2 = sum_n g[n] @ col[n]^T on arrays: the adjoint of _conv_forward in W. `col`:
+    im2col(x) of the whole batch when the forward kept it (then no im2col here)."""
     xp = _xp(x)
     im2col, _ = _k.pick(x)
     x = xp.ascontiguousarray(x)
@@ -125,12 +131,17 @@ def _conv_grad_weight(x, g, kernel_size, stride, padding, dilation, groups):
     if N == 0 or K == 0 or L == 0 or O == 0:
         return dw.reshape(O, Cg, kh, kw)
     nb = _chunk(N, G * K * L, x.itemsize)
-    buf = xp.empty((nb, G * K, L), dtype=x.dtype)
+    kept = col
+    buf = xp.empty((nb, G * K, L), dtype=x.dtype) if kept is None else None
     part = xp.empty((nb, G, K, Og), dtype=x.dtype)
     dwt = dw.transpose(0, 2, 1)   # (G, K, Og) view of dw
     for n0 in range(0, N, nb):
         b = min(nb, N - n0)
-        col = im2col(x[n0:n0 + b], (kh, kw), stride, padding, dilation, (OH, OW), out=buf[:b])
+        if kept is None:
+            col = im2col(x[n0:n0 + b], (kh, kw), stride, padding, dilation, (OH, OW),
+                         out=buf[:b])
+        else:
+            col = kept[n0:n0 + b]
         # dW^T = col @ g^T: (b, G, K, L) @ (b, G, L, Og) -> (b, G, K, Og); BLAS reads the
         # transposed view of g, and this orientation (long M = K) runs faster than g @ col^T
         xp.matmul(col.reshape(b, G, K, L), g[n0:n0 + b].reshape(b, G, Og, L).transpose(0, 1, 3, 2),
@@ -166,7 +177,15 @@ class Conv2dFunction(Function):
     def forward(ctx, x, w, b=None, *, stride, padding, dilation, groups, out_hw):
         ctx.geom = (stride, padding, dilation, groups)
         ctx.save_for_backward(x, w)
-        return _add_bias(_conv_forward(x, w, stride, padding, dilation, groups, out_hw), b)
+        ctx.col = None
+        O, Cg, kh, kw = w.shape
+        col_bytes = x.shape[0] * Cg * groups * kh * kw * out_hw[0] * out_hw[1] * x.itemsize
+        if col_bytes <= _KEEP_COLUMNS and _GRAD_MODE.enabled and ctx.needs_input_grad[1]:
+            y, ctx.col = _conv_forward(x, w, stride, padding, dilation, groups, out_hw,
+                                       keep=True)
+        else:
+            y = _conv_forward(x, w, stride, padding, dilation, groups, out_hw)
+        return _add_bias(y, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -180,9 +199,11 @@ class Conv2dFunction(Function):
                                                out_hw=tuple(x.shape[2:]))
         if nw:
             gw = ConvGradWeight.apply(x, g, kernel_size=tuple(w.shape[2:]), stride=stride,
-                                      padding=padding, dilation=dilation, groups=groups)
+                                      padding=padding, dilation=dilation, groups=groups,
+                                      col=ctx.col)
         if nb:
             gb = _bias_grad(g)
+        ctx.col = None    # used once; a second backward (retain_graph) recomputes it
         return gx, gw, gb
 
 
@@ -228,10 +249,10 @@ class ConvGradWeight(Function):
     """
 
     @staticmethod
-    def forward(ctx, x, gy, *, kernel_size, stride, padding, dilation, groups):
+    def forward(ctx, x, gy, *, kernel_size, stride, padding, dilation, groups, col=None):
         ctx.geom = (stride, padding, dilation, groups)
         ctx.save_for_backward(x, gy)
-        return _conv_grad_weight(x, gy, kernel_size, stride, padding, dilation, groups)
+        return _conv_grad_weight(x, gy, kernel_size, stride, padding, dilation, groups, col)
 
     @staticmethod
     def backward(ctx, G):
