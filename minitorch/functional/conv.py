@@ -27,7 +27,9 @@ the bilinear forms <g, conv(x, W)> = <convT(g, W), x> = <gradW(x, g), W>:
 
 The GEMMs run a few images at a time on a reused column buffer (`_COL_BUDGET` bytes), so
 the columns stay in cache and never take the whole batch's memory; ``np.matmul`` writes
-each result straight into the output (no transposing copies).
+each result straight into the output (no transposing copies). The one exception: when the
+whole batch's columns fit in `_KEEP_COLUMNS` bytes and the weight needs a gradient, the
+forward im2cols the batch at once and keeps the columns for dW (one im2col pass fewer).
 """
 from __future__ import annotations
 
