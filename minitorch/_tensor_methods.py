@@ -186,6 +186,10 @@ _METHODS = {
     "add_": IP.add_, "sub_": IP.sub_, "mul_": IP.mul_, "div_": IP.div_, "zero_": IP.zero_,
     "fill_": IP.fill_, "copy_": IP.copy_, "clamp_": IP.clamp_,
 }
+# Modules may also name the methods they add in a `TENSOR_METHODS` dict of their own.
+from .functional import pointwise as _PW, sorting as _SO, decomposition as _DE  # noqa: E402
+for _mod in (E, R, S, I, L, A, C, IP, _PW, _SO, _DE):
+    _METHODS.update(getattr(_mod, "TENSOR_METHODS", {}))
 for _name, _fn in _METHODS.items():
     setattr(T, _name, _fn)
 

@@ -18,3 +18,18 @@ from .comparison import (eq, ne, lt, le, gt, ge, greater, greater_equal, less, l
                          isfinite, any, all, allclose, isclose, equal)
 
 subtract, multiply, divide, negative = sub, mul, div, neg
+
+# Newer families export through `__all__`; older modules list the public names they add
+# in `EXPORTS`. Both land here, and so in `minitorch.<name>`.
+from .pointwise import *  # noqa: F401,F403,E402
+from .sorting import *  # noqa: F401,F403,E402
+from .decomposition import *  # noqa: F401,F403,E402
+from . import (elementwise as _elementwise, reduction as _reduction, shape as _shape,  # noqa: E402
+               indexing as _indexing, linalg as _linalg, comparison as _comparison,
+               inplace as _inplace, activation as _activation)
+
+for _m in (_elementwise, _reduction, _shape, _indexing, _linalg, _comparison, _inplace,
+           _activation):
+    for _n in getattr(_m, "EXPORTS", ()):
+        globals()[_n] = getattr(_m, _n)
+del _m

@@ -355,6 +355,10 @@ add(
     _spec("masked_fill_broadcast", lambda lib, a, m: lib.masked_fill(a, m, 2.0), F(S234), B((3, 1)), family="indexing"),
 )
 
+# More families, one file each (they import the helpers above and call `add`).
+from . import (op_table_pointwise, op_table_reduction, op_table_shape,  # noqa: E402,F401
+               op_table_linalg, op_table_nn, op_table_nn_layers)
+
 BY_NAME = {spec.name: spec for spec in OPS}
 if len(BY_NAME) != len(OPS):  # pragma: no cover - guards the table itself
     raise RuntimeError("op_table: duplicate op names")

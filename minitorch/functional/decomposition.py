@@ -1,0 +1,8 @@
+"""Matrix functions and decompositions behind minitorch.linalg: inv, det, solve, svd,
+qr, cholesky, eigh, ... (Filled in by issue 12.)"""
+from __future__ import annotations
+
+__all__: list[str] = []
+
+# name -> function attached to Tensor as a method (see minitorch/_tensor_methods.py)
+TENSOR_METHODS: dict = {}

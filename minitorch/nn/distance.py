@@ -1,0 +1,4 @@
+"""Distances and similarities: CosineSimilarity, PairwiseDistance."""
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,4 @@
+"""PixelShuffle, PixelUnshuffle, ChannelShuffle."""
+from __future__ import annotations
+
+__all__: list[str] = []
