@@ -50,3 +50,9 @@ def numel(input) -> int:
 
 
 __version__ = "0.1.0"
+
+# PyTorch's extra keyword spellings on torch-level functions: axis=/keepdims= and out=.
+from . import _aliases  # noqa: E402
+_aliases.install(globals(), out=True, modules=("minitorch.functional", "minitorch.creation"))
+_aliases.install(vars(linalg), out=True, modules=("minitorch.functional", "minitorch.linalg"))
+_aliases.install(vars(special), out=True, modules=("minitorch.functional", "minitorch.special"))

@@ -190,8 +190,9 @@ _METHODS = {
 from .functional import pointwise as _PW, sorting as _SO, decomposition as _DE  # noqa: E402
 for _mod in (E, R, S, I, L, A, C, IP, _PW, _SO, _DE):
     _METHODS.update(getattr(_mod, "TENSOR_METHODS", {}))
+from ._aliases import accept_numpy_names as _numpy_names  # noqa: E402
 for _name, _fn in _METHODS.items():
-    setattr(T, _name, _fn)
+    setattr(T, _name, _numpy_names(_fn))  # also axis= / keepdims=, as PyTorch accepts
 
 
 def _where(self, condition, other):
