@@ -30,8 +30,19 @@ from . import inplace as _ip
 
 _xp = backend.get_array_module
 
-__all__ = ["softmax", "log_softmax", "relu", "relu_", "leaky_relu", "leaky_relu_", "prelu",
-           "elu", "elu_", "gelu", "silu", "softplus", "sigmoid", "tanh"]
+__all__ = ["softmax", "log_softmax", "softmin", "relu", "relu_", "leaky_relu", "leaky_relu_",
+           "prelu", "rrelu", "rrelu_", "elu", "elu_", "selu", "selu_", "celu", "celu_", "gelu",
+           "silu", "mish", "softplus", "sigmoid", "tanh", "hardtanh", "hardtanh_", "relu6",
+           "threshold", "threshold_", "hardshrink", "softshrink", "tanhshrink", "softsign",
+           "hardsigmoid", "hardswish", "logsigmoid", "glu", "normalize", "gumbel_softmax"]
+
+# torch-level names (``minitorch.selu`` as ``torch.selu``); more are added at the end of the
+# file for the other nn.functional families (see functional/nn_torch.py)
+EXPORTS = ["selu", "selu_", "celu", "celu_", "rrelu", "rrelu_", "threshold", "threshold_",
+           "hardshrink", "prelu"]
+
+# Tensor methods PyTorch has for these (``x.hardshrink(0.3)``, ``x.prelu(w)``)
+TENSOR_METHODS = {}
 
 
 # ============================================================================ softmax
@@ -375,3 +386,381 @@ def softplus(input, beta=1.0, threshold=20.0):
     b = _check_number(beta, "softplus", "beta")
     th = _check_number(threshold, "softplus", "threshold")
     return Softplus.apply(input, b, th)
+
+
+# ============================================================================ clipping family
+class Hardtanh(Function):
+    """y = clamp(x, lo, hi);  dx = g where lo < x < hi, else 0 (PyTorch's choice at the two
+    corners). Piecewise linear: backward needs only the constant mask."""
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        xp = _xp(x)
+        inside = (x > lo) & (x < hi)
+        ctx.save_for_backward(inside)
+        return xp.clip(x, lo, hi).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        inside, = ctx.saved_tensors
+        return g * inside, None, None
+
+
+def _number_like(value, input):
+    """A Python number in the input's kind (an int stays an int for integer tensors)."""
+    if input._data.dtype.kind in "iub" and float(value).is_integer():
+        return int(value)
+    return float(value)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """clamp(x, min_val, max_val);  dx = g strictly inside (min_val, max_val), else 0."""
+    fn = "hardtanh"
+    check_tensor(input, fn)
+    lo = _check_number(min_val, fn, "min_val")
+    hi = _check_number(max_val, fn, "max_val")
+    if lo > hi:
+        raise ValueError("min_val cannot be greater than max_val")
+    lo, hi = _number_like(lo, input), _number_like(hi, input)
+    return _maybe_inplace(lambda x: Hardtanh.apply(x, lo, hi), input, inplace, fn)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    """hardtanh(input, min_val, max_val, inplace=True)."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def relu6(input, inplace=False):
+    """min(max(x, 0), 6) = hardtanh(x, 0, 6)."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+class Threshold(Function):
+    """y = x where x > threshold, else value;  dx = g where x > threshold, else 0."""
+
+    @staticmethod
+    def forward(ctx, x, threshold, value):
+        xp = _xp(x)
+        keep = x > threshold
+        ctx.save_for_backward(keep)
+        return xp.where(keep, x, xp.asarray(value, dtype=x.dtype))
+
+    @staticmethod
+    def backward(ctx, g):
+        keep, = ctx.saved_tensors
+        return g * keep, None, None
+
+
+def threshold(input, threshold, value, inplace=False):
+    """x where x > threshold, else value (integer tensors too)."""
+    fn = "threshold"
+    check_tensor(input, fn)
+    th = _number_like(_check_number(threshold, fn, "threshold"), input)
+    v = _number_like(_check_number(value, fn, "value"), input)
+    return _maybe_inplace(lambda x: Threshold.apply(x, th, v), input, inplace, fn)
+
+
+def threshold_(input, threshold, value):
+    """threshold(input, threshold, value, inplace=True)."""
+    return globals()["threshold"](input, threshold, value, inplace=True)
+
+
+class Shrink(Function):
+    """hardshrink: y = x where |x| > l, else 0;            dx = g where |x| > l.
+    softshrink: y = x - l sign(x) where |x| > l, else 0;   dx = g where |x| > l.
+    Both are piecewise linear (second derivative 0): backward needs only the mask."""
+
+    @staticmethod
+    def forward(ctx, x, lambd, soft):
+        xp = _xp(x)
+        outside = (x > lambd) | (x < -lambd)
+        ctx.save_for_backward(outside)
+        y = x - xp.sign(x).astype(x.dtype) * lambd if soft else x
+        return xp.where(outside, y, xp.zeros((), dtype=x.dtype))
+
+    @staticmethod
+    def backward(ctx, g):
+        outside, = ctx.saved_tensors
+        return g * outside, None, None
+
+
+def hardshrink(input, lambd=0.5):
+    """x where |x| > lambd, else 0."""
+    _float_input(input, "hardshrink")
+    return Shrink.apply(input, _check_number(lambd, "hardshrink", "lambd"), False)
+
+
+def softshrink(input, lambd=0.5):
+    """x - lambd where x > lambd, x + lambd where x < -lambd, else 0."""
+    _float_input(input, "softshrink")
+    lam = _check_number(lambd, "softshrink", "lambd")
+    if lam < 0:
+        raise RuntimeError(f"softshrink(): lambda must be in range [0, inf) for input dtype "
+                           f"{input.dtype}, but found {lambd}")
+    return Shrink.apply(input, lam, True)
+
+
+class HardSigmoid(Function):
+    """y = clamp(x / 6 + 1/2, 0, 1) = relu6(x + 3) / 6;  dx = g / 6 where -3 < x < 3."""
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = _xp(x)
+        ctx.save_for_backward((x > -3) & (x < 3))
+        return (xp.clip(x + 3, 0, 6) / 6).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        inside, = ctx.saved_tensors
+        return g * inside * (1.0 / 6)
+
+
+def hardsigmoid(input, inplace=False):
+    """relu6(x + 3) / 6, a piecewise-linear sigmoid."""
+    _float_input(input, "hardsigmoid")
+    return _maybe_inplace(HardSigmoid.apply, input, inplace, "hardsigmoid")
+
+
+class HardSwish(Function):
+    """y = x * relu6(x + 3) / 6;
+    dx = g * (0 where x <= -3, x / 3 + 1/2 where x < 3, 1 elsewhere) (PyTorch's corners).
+    The middle piece is built on the saved x, so the second derivative (1/3) follows."""
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = _xp(x)
+        ctx.save_for_backward(x, x > -3, x < 3)
+        return (x * xp.clip(x + 3, 0, 6) / 6).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, above, below = ctx.saved_tensors
+        mid = E.where(below, x * (1.0 / 3) + 0.5, 1.0)
+        return g * E.where(above, mid, 0.0)
+
+
+def hardswish(input, inplace=False):
+    """x * relu6(x + 3) / 6 (MobileNetV3)."""
+    _float_input(input, "hardswish")
+    return _maybe_inplace(HardSwish.apply, input, inplace, "hardswish")
+
+
+# ============================================================================ elu family
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+class ScaledElu(Function):
+    """y = scale * x where x > 0, else scale * alpha * (exp(x / s) - 1)   (s = input scale);
+    dx = g * scale where x > 0, else g * (y + scale * alpha) / s.
+    selu: scale, alpha = PyTorch's SELU constants, s = 1;  celu: scale = 1, s = alpha.
+    Backward uses the saved output, so the second derivative follows from it."""
+
+    @staticmethod
+    def forward(ctx, x, alpha, scale, input_scale):
+        xp = _xp(x)
+        pos = x > 0
+        neg = (scale * alpha) * xp.expm1(xp.minimum(x, 0) / input_scale)
+        y = xp.where(pos, x * scale, neg).astype(x.dtype, copy=False)
+        ctx.consts = (alpha, scale, input_scale)
+        ctx.save_for_backward(pos, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        pos, y = ctx.saved_tensors
+        alpha, scale, s = ctx.consts
+        return E.where(pos, g * scale, g * ((y + scale * alpha) * (1.0 / s))), None, None, None
+
+
+def selu(input, inplace=False):
+    """scale * elu(x, alpha) with PyTorch's SELU constants (self-normalizing networks)."""
+    _float_input(input, "selu")
+    return _maybe_inplace(lambda x: ScaledElu.apply(x, _SELU_ALPHA, _SELU_SCALE, 1.0),
+                          input, inplace, "selu")
+
+
+def selu_(input):
+    """selu(input, inplace=True)."""
+    return selu(input, inplace=True)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
+    _float_input(input, "celu")
+    a = _check_number(alpha, "celu", "alpha")
+    if a == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    return _maybe_inplace(lambda x: ScaledElu.apply(x, a, 1.0, a), input, inplace, "celu")
+
+
+def celu_(input, alpha=1.0):
+    """celu(input, alpha, inplace=True)."""
+    return celu(input, alpha, inplace=True)
+
+
+class RReluNoise(Function):
+    """y = x * r with a constant per-element slope r (1 where x > 0, drawn where x <= 0);
+    dx = g * r."""
+
+    @staticmethod
+    def forward(ctx, x, r):
+        ctx.save_for_backward(r)
+        return x * r
+
+    @staticmethod
+    def backward(ctx, g):
+        r, = ctx.saved_tensors
+        return g * r, None
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Randomized leaky ReLU: in training, each negative element gets its own slope drawn
+    uniformly from [lower, upper]; in eval, the mean slope (lower + upper) / 2."""
+    fn = "rrelu"
+    _float_input(input, fn)
+    lo = _check_number(lower, fn, "lower")
+    hi = _check_number(upper, fn, "upper")
+    if lo > hi:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    if not training:
+        return leaky_relu(input, (lo + hi) / 2, inplace)
+    from .. import random as _random
+    dt = input._data.dtype
+    slopes = _random.rng().uniform(lo, hi, tuple(input.shape)).astype(dt)  # host: drawn on the CPU, moved below
+    r = _xp(input._data).where(input._data > 0, dt.type(1), backend.transfer(slopes, input.device))
+    return _maybe_inplace(lambda x: RReluNoise.apply(x, r), input, inplace, fn)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    """rrelu(..., inplace=True)."""
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
+# ============================================================================ smooth, elementwise
+class LogSigmoid(Function):
+    """y = log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|))  (exp never overflows);
+    dx = g * sigmoid(-x)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = _xp(x)
+        ctx.save_for_backward(x)
+        return xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x)))
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * E.sigmoid(-x)
+
+
+def logsigmoid(input):
+    """log(1 / (1 + exp(-x))), computed stably."""
+    _float_input(input, "logsigmoid")
+    return LogSigmoid.apply(input)
+
+
+class Mish(Function):
+    """y = x * tanh(softplus(x));  with t = tanh(softplus(x)) and softplus' = sigmoid:
+    dx = g * (t + x * sigmoid(x) * (1 - t^2)), built on the saved x (differentiable)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = _xp(x)
+        ctx.save_for_backward(x)
+        return (x * xp.tanh(xp.logaddexp(0, x))).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        t = E.tanh(softplus(x))
+        return g * (t + x * E.sigmoid(x) * (1 - t * t))
+
+
+def mish(input, inplace=False):
+    """x * tanh(softplus(x))."""
+    _float_input(input, "mish")
+    return _maybe_inplace(Mish.apply, input, inplace, "mish")
+
+
+def softsign(input):
+    """x / (1 + |x|);  dx = g / (1 + |x|)^2 (from the composition)."""
+    check_tensor(input, "softsign")
+    return input / (E.abs(input) + 1)
+
+
+def tanhshrink(input):
+    """x - tanh(x);  dx = g * tanh(x)^2 (from the composition)."""
+    check_tensor(input, "tanhshrink")
+    return input - E.tanh(input)
+
+
+def glu(input, dim=-1):
+    """Gated linear unit: split input in two halves a, b along dim; a * sigmoid(b)."""
+    _float_input(input, "glu")
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = _wrap_dim(dim, input.ndim, "glu")
+    n = input._data.shape[d]
+    if n % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {n}")
+    a, b = input.narrow(d, 0, n // 2), input.narrow(d, n // 2, n // 2)
+    return a * E.sigmoid(b)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """softmax(-x) along dim."""
+    check_tensor(input, "softmin")
+    if dim is None:
+        from ..nn.activation import _legacy_softmax_dim
+        dim = _legacy_softmax_dim("softmin", input.ndim)
+    if dtype is not None:
+        from .. import dtypes
+        input = cast(input, dtypes.to_dtype(dtype, "softmin").np)
+    return softmax(-input, dim)
+
+
+# ============================================================================ normalize, gumbel
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """x / max(||x||_p, eps) along dim (PyTorch's formula: the norm is clamped with a
+    differentiable clamp_min, so the gradient through the norm is 0 where it is clamped)."""
+    check_tensor(input, "normalize")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"normalize(): expected a floating point input, got {input.dtype}")
+    from .reduction import norm
+    denom = E.clamp(norm(input, p, dim, keepdim=True), min=eps)
+    y = input / denom
+    if out is not None:
+        check_tensor(out, "normalize", "out")
+        out._data = y._data.astype(out._data.dtype, copy=False)
+        out._vc[0] += 1
+        return out
+    return y
+
+
+def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
+    """Sample from the Gumbel-softmax distribution: softmax((logits + G) / tau) with
+    G = -log(Exp(1)) Gumbel noise. hard=True returns the one-hot argmax in the forward pass
+    with the soft sample's gradient (straight-through: y_hard - y_soft.detach() + y_soft)."""
+    check_tensor(logits, "gumbel_softmax", "logits")
+    if logits._data.dtype.kind != "f":
+        raise RuntimeError(f"gumbel_softmax(): expected floating point logits, got {logits.dtype}")
+    from .. import random as _random
+    from ..tensor import _make
+    dt = logits._data.dtype
+    noise = _random.rng().exponential(1.0, tuple(logits.shape))  # host: drawn on the CPU
+    gumbels = _make(backend.transfer(-np.log(noise).astype(dt), logits.device))  # host: see above
+    y_soft = softmax((logits + gumbels) / tau, dim)
+    if not hard:
+        return y_soft
+    d = _wrap_dim(dim, max(logits.ndim, 1), "gumbel_softmax")
+    xp = _xp(y_soft._data)
+    ys = y_soft._data if logits.ndim else y_soft._data.reshape(1)
+    index = xp.argmax(ys, axis=d)
+    hard_arr = xp.zeros_like(ys)
+    xp.put_along_axis(hard_arr, xp.expand_dims(index, d), 1.0, axis=d)
+    y_hard = _make(hard_arr.reshape(y_soft._data.shape))
+    return y_hard - y_soft.detach() + y_soft
+
+
+TENSOR_METHODS.update({"hardshrink": hardshrink, "prelu": prelu})
