@@ -56,3 +56,7 @@ from . import _aliases  # noqa: E402
 _aliases.install(globals(), out=True, modules=("minitorch.functional", "minitorch.creation"))
 _aliases.install(vars(linalg), out=True, modules=("minitorch.functional", "minitorch.linalg"))
 _aliases.install(vars(special), out=True, modules=("minitorch.functional", "minitorch.special"))
+
+# `sys.modules["torch"] = minitorch` then also resolves `torch.nn`, `torch.utils.data`...
+from ._torch_alias import install_finder as _install_torch_alias  # noqa: E402
+_install_torch_alias()
