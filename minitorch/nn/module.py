@@ -17,13 +17,18 @@ from __future__ import annotations
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 import itertools
+import threading
+import warnings
 
 import numpy as np
 
 from .. import backend
 from ..tensor import Tensor, Size, RemovableHandle
-from ..autograd.grad_mode import no_grad
-from .parameter import Parameter
+from ..autograd.function import Function
+from ..autograd.grad_mode import no_grad, STATE as _GRAD_MODE
+from .parameter import Parameter, Buffer, is_lazy
+
+_EXTRA_STATE_KEY_SUFFIX = "_extra_state"
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -57,6 +62,10 @@ class Module:
     ``__init__``, and write ``forward``; call the module, not ``forward``, so hooks run."""
 
     training: bool
+    _version: int = 1
+    # PyTorch's class attributes that programs sometimes read
+    dump_patches: bool = False
+    call_super_init: bool = False
 
     def __init__(self, *args, **kwargs):
         if args or kwargs:
@@ -65,13 +74,22 @@ class Module:
         d["training"] = True
         d["_parameters"] = OrderedDict()
         d["_buffers"] = OrderedDict()
-        d["_non_persistent_buffers"] = set()
+        d["_non_persistent_buffers"] = d["_non_persistent_buffers_set"] = set()
         d["_modules"] = OrderedDict()
-        d["_forward_hooks"] = OrderedDict()
-        d["_forward_hooks_with_kwargs"] = set()
-        d["_forward_hooks_always_called"] = set()
-        d["_forward_pre_hooks"] = OrderedDict()
-        d["_forward_pre_hooks_with_kwargs"] = set()
+        _init_hook_registries(d)
+
+    def __setstate__(self, state):
+        """Unpickling (and copy): take the saved __dict__ and add the registries that an
+        older pickle may lack, as PyTorch does."""
+        self.__dict__.update(state)
+        d = self.__dict__
+        d.setdefault("training", True)
+        for reg in ("_parameters", "_buffers", "_modules"):
+            d.setdefault(reg, OrderedDict())
+        if "_non_persistent_buffers" not in d:
+            d["_non_persistent_buffers"] = d.get("_non_persistent_buffers_set", set())
+        d["_non_persistent_buffers_set"] = d["_non_persistent_buffers"]
+        _init_hook_registries(d, keep=True)
 
     # ------------------------------------------------------------------ registration
     def __setattr__(self, name, value):
@@ -97,6 +115,10 @@ class Module:
                 raise TypeError(f"cannot assign '{_typename(value)}' as child module '{name}' "
                                 "(nn.Module or None expected)")
             d["_modules"][name] = None
+        elif params is not None and isinstance(value, Buffer):
+            # nn.Buffer(t, persistent=...) registers a buffer, as register_buffer does
+            _remove_from(name, d, params, d["_modules"])
+            self.register_buffer(name, value, getattr(value, "persistent", True))
         elif params is not None and name in d["_buffers"]:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' "
@@ -180,32 +202,45 @@ class Module:
                                   "\"forward\" function")
 
     def __call__(self, *args, **kwargs):
-        if not (self._forward_hooks or self._forward_pre_hooks):
+        if not (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks
+                or self._backward_pre_hooks):
             return self.forward(*args, **kwargs)
-        for hid, hook in tuple(self._forward_pre_hooks.items()):
-            if hid in self._forward_pre_hooks_with_kwargs:
-                result = hook(self, args, kwargs)
-                if result is not None:
-                    if not (isinstance(result, tuple) and len(result) == 2):
-                        raise RuntimeError("forward pre-hook must return None or a tuple of "
-                                           f"(new_args, new_kwargs), but got {result}.")
-                    args, kwargs = result
-            else:
-                result = hook(self, args)
-                if result is not None:
-                    args = result if isinstance(result, tuple) else (result,)
         called = set()
         out = None
         try:
+            for hid, hook in tuple(self._forward_pre_hooks.items()):
+                if hid in self._forward_pre_hooks_with_kwargs:
+                    result = hook(self, args, kwargs)
+                    if result is not None:
+                        if not (isinstance(result, tuple) and len(result) == 2):
+                            raise RuntimeError("forward pre-hook must return None or a tuple "
+                                               f"of (new_args, new_kwargs), but got {result}.")
+                        args, kwargs = result
+                else:
+                    result = hook(self, args)
+                    if result is not None:
+                        args = result if isinstance(result, tuple) else (result,)
+            bw_hook = None
+            full_hooks = list(self._backward_hooks.values())
+            if full_hooks or self._backward_pre_hooks:
+                bw_hook = _BackwardHook(self, full_hooks, list(self._backward_pre_hooks.values()))
+                args = bw_hook.setup_input_hook(args)
             out = self.forward(*args, **kwargs)
             for hid, hook in tuple(self._forward_hooks.items()):
-                called.add(hid)
+                if hid in self._forward_hooks_always_called:
+                    called.add(hid)
                 if hid in self._forward_hooks_with_kwargs:
                     result = hook(self, args, kwargs, out)
                 else:
                     result = hook(self, args, out)
                 if result is not None:
                     out = result
+            if bw_hook is not None:
+                if not isinstance(out, (Tensor, tuple)):
+                    warnings.warn("For backward hooks to be called, module output should be a "
+                                  f"Tensor or a tuple of Tensors but received {type(out)}",
+                                  stacklevel=2)
+                out = bw_hook.setup_output_hook(out)
         except Exception:
             # hooks registered with always_call=True run even when forward failed
             for hid, hook in tuple(self._forward_hooks.items()):
@@ -215,10 +250,14 @@ class Module:
                             hook(self, args, kwargs, out)
                         else:
                             hook(self, args, out)
-                    except Exception:
-                        pass
+                    except Exception as e:   # the forward's error is the one to report
+                        warnings.warn("module forward hook with ``always_call=True`` raised an "
+                                      "exception that was silenced as another error was raised "
+                                      f"in forward: {e}", stacklevel=2)
             raise
         return out
+
+    _call_impl = __call__
 
     def register_forward_hook(self, hook, *, prepend: bool = False, with_kwargs: bool = False,
                               always_call: bool = False):
@@ -249,6 +288,51 @@ class Module:
         if prepend:
             self._forward_pre_hooks.move_to_end(handle.id, last=False)
         return handle
+
+    def register_full_backward_pre_hook(self, hook, prepend: bool = False):
+        """hook(module, grad_output) runs when the gradients with respect to the module's
+        outputs are known, before they flow into the module; a non-None result (a tuple as
+        long as grad_output) replaces them."""
+        handle = _DictHandle(self._backward_pre_hooks, hook)
+        if prepend:
+            self._backward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_hook(self, hook, prepend: bool = False):
+        """hook(module, grad_input, grad_output) runs when the gradients with respect to
+        the module's (positional Tensor) inputs are computed; grad_input has one entry per
+        positional argument (None for non-Tensors and inputs without grad). A non-None
+        result (a tuple as long as grad_input) replaces the input gradients.
+
+        It works by wrapping the inputs and the outputs in identity autograd nodes (as
+        PyTorch's BackwardHookFunction does), so the module's forward may use any ops."""
+        if self._is_full_backward_hook is False:
+            raise RuntimeError("Cannot use both regular backward hooks and full backward "
+                               "hooks on a single Module. Please use only one of them.")
+        self.__dict__["_is_full_backward_hook"] = True
+        handle = _DictHandle(self._backward_hooks, hook)
+        if prepend:
+            self._backward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_backward_hook(self, hook):
+        """Deprecated in PyTorch in favour of register_full_backward_hook. PyTorch hands
+        this hook the gradients of whichever autograd node made the output (often not the
+        module's inputs); minitorch has no per-node hooks and runs it as a full backward
+        hook: hook(module, grad_input, grad_output) with grad_input the gradients with
+        respect to the module's inputs."""
+        if self._is_full_backward_hook is True:
+            raise RuntimeError("Cannot use both regular backward hooks and full backward "
+                               "hooks on a single Module. Please use only one of them.")
+        self.__dict__["_is_full_backward_hook"] = False
+        return _DictHandle(self._backward_hooks, hook)
+
+    def _get_backward_hooks(self):
+        """(full hooks, old-style hooks): here every backward hook runs as a full one."""
+        return list(self._backward_hooks.values()), []
+
+    def _get_backward_pre_hooks(self):
+        return list(self._backward_pre_hooks.values())
 
     # ------------------------------------------------------------------ traversal
     def named_modules(self, memo=None, prefix: str = "", remove_duplicate: bool = True):
@@ -312,28 +396,71 @@ class Module:
             yield b
 
     def get_submodule(self, target: str) -> "Module":
-        """The module at a dotted path such as ``"features.0"`` ("" is self)."""
+        """The module at a dotted path such as ``"features.0"`` ("" is self); an
+        AttributeError names the first part that is missing or not a Module."""
+        if target == "":
+            return self
         mod = self
-        for part in target.split(".") if target else []:
-            if part not in mod._modules or mod._modules[part] is None:
-                raise AttributeError(f"{mod._get_name()} has no attribute `{part}`")
-            mod = mod._modules[part]
+        for item in target.split("."):
+            if not hasattr(mod, item):
+                raise AttributeError(mod._get_name() + " has no attribute `" + item + "`")
+            mod = getattr(mod, item)
+            if not isinstance(mod, Module):
+                raise AttributeError("`" + item + "` is not an nn.Module")
         return mod
 
-    def _get_member(self, target: str, registry: str, kind: str):
-        module_path, _, name = target.rpartition(".")
-        mod = self.get_submodule(module_path)
-        if name not in getattr(mod, registry):
-            if hasattr(mod, name):
-                raise AttributeError(f"`{name}` is not {kind}")
-            raise AttributeError(f"{mod._get_name()} has no attribute `{name}`")
-        return getattr(mod, registry)[name]
+    def set_submodule(self, target: str, module: "Module", strict: bool = False) -> None:
+        """Put `module` at the dotted path `target` (its parent must exist). With
+        strict=True the attribute must already exist; an existing non-Module attribute
+        there is an error either way."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        atoms = target.split(".")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        parent = self if len(atoms) == 1 else self.get_submodule(".".join(atoms[:-1]))
+        if strict and not hasattr(parent, atoms[-1]):
+            raise AttributeError(parent._get_name() + " has no attribute `" + atoms[-1] + "`")
+        if hasattr(parent, atoms[-1]):
+            mod = getattr(parent, atoms[-1])
+            if not isinstance(mod, Module):
+                raise AttributeError("`" + atoms[-1] + "` is not an nn.Module")
+        setattr(parent, atoms[-1], module)
 
     def get_parameter(self, target: str) -> Parameter:
-        return self._get_member(target, "_parameters", "an nn.Parameter")
+        """The parameter at a dotted path such as ``"features.0.weight"``."""
+        module_path, _, name = target.rpartition(".")
+        mod = self.get_submodule(module_path)
+        if not hasattr(mod, name):
+            raise AttributeError(mod._get_name() + " has no attribute `" + name + "`")
+        param = getattr(mod, name)
+        if not isinstance(param, Parameter):
+            raise AttributeError("`" + name + "` is not an nn.Parameter")
+        return param
 
     def get_buffer(self, target: str) -> Tensor:
-        return self._get_member(target, "_buffers", "a buffer")
+        """The buffer at a dotted path such as ``"bn.running_mean"``."""
+        module_path, _, name = target.rpartition(".")
+        mod = self.get_submodule(module_path)
+        if not hasattr(mod, name):
+            raise AttributeError(mod._get_name() + " has no attribute `" + name + "`")
+        buf = getattr(mod, name)
+        if name not in mod._buffers:
+            raise AttributeError("`" + name + "` is not a buffer")
+        return buf
+
+    def get_extra_state(self):
+        """Override (with set_extra_state) to put any picklable state in the state_dict
+        under ``<prefix>_extra_state``."""
+        raise RuntimeError("Reached a code path in Module.get_extra_state() that should never "
+                           "be called: override get_extra_state() and set_extra_state() "
+                           "together.")
+
+    def set_extra_state(self, state) -> None:
+        """Restore what get_extra_state returned (called by load_state_dict)."""
+        raise RuntimeError("Reached a code path in Module.set_extra_state() that should never "
+                           "be called: override get_extra_state() and set_extra_state() "
+                           "together.")
 
     # ------------------------------------------------------------------ modes and grads
     def train(self, mode: bool = True) -> "Module":
@@ -380,22 +507,45 @@ class Module:
                     b._data = convert(b._data)
         return self
 
+    def _apply(self, fn, recurse: bool = True):
+        """PyTorch's internal hook for conversions: fn(tensor) -> tensor for every
+        parameter, its grad and every buffer (of the children too with `recurse`). The
+        Parameter objects are kept; they take the array of fn's result."""
+        mods = self.modules() if recurse else [self]
+        for m in mods:
+            for p in m._parameters.values():
+                if p is None:
+                    continue
+                p._data = fn(p)._data
+                if p._grad is not None:
+                    p._grad._data = fn(p._grad)._data
+            for name, b in m._buffers.items():
+                if b is not None:
+                    b._data = fn(b)._data
+        return self
+
     def to(self, *args, **kwargs) -> "Module":
-        """to(device), to(dtype), to(device, dtype), to(tensor): floating parameters and
-        buffers take the dtype (integer ones keep theirs); everything moves to the device.
-        Converts in place and returns self."""
+        """to(device), to(dtype), to(device, dtype), to(tensor) (and non_blocking,
+        memory_format, accepted and ignored): floating parameters and buffers take the
+        dtype (integer ones keep theirs); everything moves to the device. Converts in
+        place and returns self."""
         from .. import dtypes as _dt
         device = kwargs.pop("device", None)
         dtype = kwargs.pop("dtype", None)
         kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)
+        kwargs.pop("copy", None)
         if kwargs:
             raise TypeError(f"Module.to() got unexpected keyword arguments {sorted(kwargs)}")
         for a in args:
             if isinstance(a, Tensor):
                 device, dtype = a.device, a.dtype
-            elif isinstance(a, (_dt.dtype, np.dtype)) or a in (float, int, bool):
+            elif isinstance(a, bool):
+                continue                                   # non_blocking
+            elif isinstance(a, (_dt.dtype, np.dtype)) or a in (float, int, bool) or \
+                    (isinstance(a, type) and isinstance(getattr(a, "dtype", None), _dt.dtype)):
                 dtype = a
-            elif isinstance(a, (str, backend.device, int)) and not isinstance(a, bool):
+            elif isinstance(a, (str, backend.device, int)):
                 device = a
             else:
                 raise TypeError(f"Module.to(): expected a device, a dtype or a Tensor, "
@@ -404,29 +554,48 @@ class Module:
         if dev is not None and dev.type == "cuda":
             # fail before converting anything, with the reason CUDA cannot be used
             backend.require_cuda("Module.to", dev)
-        npd = None if dtype is None else _dt.to_dtype(dtype, "Module.to").np
-        if npd is not None and npd.kind != "f":
+        target = None if dtype is None else _dt.to_dtype(dtype, "Module.to")
+        if target is not None and not target.is_floating_point:
             raise TypeError("nn.Module.to only accepts floating point dtypes, but got desired "
-                            f"dtype={_dt.from_numpy_dtype(npd)}")
+                            f"dtype={target}")
 
         def convert(arr):
             if dev is not None:
                 arr = backend.transfer(arr, dev)
-            if npd is not None and arr.dtype.kind == "f" and arr.dtype != npd:
-                arr = arr.astype(npd)
+            if target is not None and _is_float_array(arr):
+                arr = _cast(arr, target)
             return arr
         return self._apply_to_tensors(convert)
 
     def float(self):
+        """Cast floating parameters and buffers to float32."""
         return self.to(dtype=np.float32)
 
     def double(self):
+        """Cast floating parameters and buffers to float64."""
         return self.to(dtype=np.float64)
 
     def half(self):
+        """Cast floating parameters and buffers to float16."""
         return self.to(dtype=np.float16)
 
+    def bfloat16(self):
+        """Cast floating parameters and buffers to bfloat16 (see minitorch.bfloat16 for
+        how it is stored)."""
+        from .. import dtypes as _dt
+        return self.to(dtype=_dt.bfloat16)
+
+    def type(self, dst_type):
+        """Cast EVERY parameter and buffer (integer ones too, as PyTorch does) to
+        `dst_type`: a dtype or a legacy type name such as 'torch.DoubleTensor'."""
+        from .. import dtypes as _dt
+        target = _dst_dtype(dst_type)
+        if target is None:
+            target = _dt.to_dtype(dst_type, "Module.type", "dst_type")
+        return self._apply_to_tensors(lambda arr: _cast(arr, target))
+
     def cpu(self):
+        """Move every parameter and buffer to the CPU."""
         return self.to(device="cpu")
 
     def cuda(self, device=None):
@@ -438,22 +607,100 @@ class Module:
         backend.require_cuda("Module.cuda", dev)
         return self.to(device=dev)
 
+    def _no_backend(self, name):
+        raise RuntimeError(f"Module.{name}(): minitorch has no {name.upper()} backend (devices "
+                           "are 'cpu' and 'cuda')")
+
+    def xpu(self, device=None):
+        self._no_backend("xpu")
+
+    def ipu(self, device=None):
+        self._no_backend("ipu")
+
+    def mtia(self, device=None):
+        self._no_backend("mtia")
+
+    def to_empty(self, *, device, recurse: bool = True) -> "Module":
+        """Give every parameter and buffer a new uninitialized array (zeros here) of the
+        same shape and dtype on `device` (PyTorch uses this after building on 'meta')."""
+        dev = backend.to_device("cpu" if device is None else device, "Module.to_empty")
+        if dev.type == "cuda":
+            backend.require_cuda("Module.to_empty", dev)
+        xp = backend.array_module_for(dev)
+
+        def fresh(t):
+            return _wrap(xp.zeros(t._data.shape, dtype=t._data.dtype))
+        return self._apply(fresh, recurse=recurse)
+
+    def share_memory(self) -> "Module":
+        """Call ``share_memory_()`` on every parameter (and grad) and buffer, so that
+        processes started by minitorch.multiprocessing share them (Hogwild training)."""
+        def share(t):
+            method = getattr(t, "share_memory_", None)
+            if method is None:
+                raise RuntimeError("Module.share_memory(): this minitorch has no "
+                                   "Tensor.share_memory_()")
+            method()
+            return t
+        return self._apply(share)
+
+    def compile(self, *args, **kwargs) -> None:
+        """Accepted for PyTorch compatibility (torch.compile): a no-op; the module keeps
+        running eagerly."""
+        return None
+
     # ------------------------------------------------------------------ state_dict
-    def state_dict(self, destination=None, prefix: str = "", keep_vars: bool = False):
-        """An ordered dict of parameter and persistent buffer tensors with PyTorch's keys
-        (own parameters, own buffers, then each child's under ``name.``). The tensors share
-        memory with the module (detached unless keep_vars)."""
-        if destination is None:
-            destination = OrderedDict()
+    def _save_to_state_dict(self, destination, prefix, keep_vars) -> None:
+        """Put this module's own entries (not its children's) into `destination`:
+        parameters, persistent buffers and, when get_extra_state is overridden, the extra
+        state under ``prefix + "_extra_state"``."""
         for name, p in self._parameters.items():
             if p is not None:
                 destination[prefix + name] = p if keep_vars else p.detach()
         for name, b in self._buffers.items():
             if b is not None and name not in self._non_persistent_buffers:
                 destination[prefix + name] = b if keep_vars else b.detach()
+        if type(self).get_extra_state is not Module.get_extra_state:
+            destination[prefix + _EXTRA_STATE_KEY_SUFFIX] = self.get_extra_state()
+
+    def state_dict(self, *args, destination=None, prefix: str = "", keep_vars: bool = False):
+        """An ordered dict of parameter and persistent buffer tensors with PyTorch's keys
+        (own parameters, own buffers, then each child's under ``name.``). The tensors share
+        memory with the module (detached unless keep_vars). Like PyTorch's, the dict
+        carries a ``_metadata`` attribute (each module's version), and the state-dict
+        hooks run. Positional arguments (destination, prefix, keep_vars) are deprecated
+        in PyTorch and accepted with its FutureWarning."""
+        if args:
+            warnings.warn("Positional args are being deprecated, use kwargs instead. Refer to "
+                          "https://pytorch.org/docs/main/generated/torch.nn.Module.html"
+                          "#torch.nn.Module.state_dict for details.", FutureWarning,
+                          stacklevel=2)
+            if destination is None:
+                destination = args[0]
+            if len(args) > 1 and prefix == "":
+                prefix = args[1]
+            if len(args) > 2 and keep_vars is False:
+                keep_vars = args[2]
+        if destination is None:
+            destination = OrderedDict()
+            destination._metadata = OrderedDict()
+        local_metadata = dict(version=self._version)
+        if hasattr(destination, "_metadata"):
+            destination._metadata[prefix[:-1]] = local_metadata
+        for hook in tuple(self._state_dict_pre_hooks.values()):
+            hook(self, prefix, keep_vars)
+        self._save_to_state_dict(destination, prefix, keep_vars)
         for name, child in self._modules.items():
             if child is not None:
-                child.state_dict(destination, prefix + name + ".", keep_vars)
+                child.state_dict(destination=destination, prefix=prefix + name + ".",
+                                 keep_vars=keep_vars)
+        for hook in tuple(self._state_dict_hooks.values()):
+            result = hook(self, destination, prefix, local_metadata)
+            if getattr(hook, "_from_public_api", False):
+                if result is not None:
+                    raise RuntimeError("state_dict post-hook must return None")
+            elif result is not None:
+                destination = result
         return destination
 
     def _local_state(self):
@@ -463,54 +710,121 @@ class Module:
                      if v is not None and k not in self._non_persistent_buffers)
         return local
 
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
+                              unexpected_keys, error_msgs) -> None:
+        """Load this module's own entries from `state_dict` (keys ``prefix + name``),
+        appending to missing_keys / unexpected_keys / error_msgs, as PyTorch's method of
+        the same name (subclasses override it to adapt old checkpoints). Runs the
+        load_state_dict pre-hooks first.
+
+        Inside load_state_dict the copies are only collected and made once the whole
+        tree has been checked, so a failed load changes nothing."""
+        for hook in tuple(self._load_state_dict_pre_hooks.values()):
+            hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                 error_msgs)
+        local = self._local_state()
+        assign = local_metadata.get("assign_to_params_buffers", False)
+        for name, target in local.items():
+            key = prefix + name
+            if key not in state_dict:
+                if strict:
+                    missing_keys.append(key)
+                continue
+            given = state_dict[key]
+            if is_lazy(given):
+                if is_lazy(target):
+                    continue                 # uninitialized into uninitialized: nothing to do
+                given.shape                  # raises PyTorch's "Can't access the shape" error
+            value = _as_array(given)
+            if value is None:
+                error_msgs.append(f'While copying the parameter named "{key}", expected '
+                                  "Tensor or Tensor-like object from checkpoint but "
+                                  f"received {type(state_dict[key])}")
+                continue
+            lazy = is_lazy(target)
+            if not lazy and target.ndim == 0 and tuple(value.shape) == (1,):
+                value = value.reshape(())
+            if not lazy and tuple(value.shape) != tuple(target.shape):
+                error_msgs.append(f"size mismatch for {key}: copying a param with shape "
+                                  f"{Size(value.shape)!r} from checkpoint, the shape in "
+                                  f"current model is {target.shape!r}.")
+                continue
+            if lazy:
+                error_msgs.append(f'While copying the parameter named "{key}", the parameter '
+                                  "in the model is uninitialized (a lazy module without its "
+                                  "load hook): run a forward pass first")
+                continue
+            job = (self, name, target, value, assign)
+            pending = _pending_loads()
+            if pending is not None:
+                pending.append(job)
+            else:
+                _copy_loaded(*job)
+        extra_key = prefix + _EXTRA_STATE_KEY_SUFFIX
+        if type(self).set_extra_state is not Module.set_extra_state:
+            if extra_key in state_dict:
+                pending = _pending_loads()
+                if pending is not None:
+                    pending.append((self, _EXTRA_STATE_KEY_SUFFIX, None,
+                                    state_dict[extra_key], None))
+                else:
+                    self.set_extra_state(state_dict[extra_key])
+            elif strict:
+                missing_keys.append(extra_key)
+        elif strict and extra_key in state_dict:
+            unexpected_keys.append(extra_key)
+        if strict:
+            for key in state_dict.keys():
+                if not isinstance(key, str) or not key.startswith(prefix) or key == extra_key:
+                    continue
+                head, dot, _ = key[len(prefix):].partition(".")
+                if dot:
+                    if head not in self._modules:     # a None child hides its keys
+                        unexpected_keys.append(key)
+                elif head not in local:
+                    unexpected_keys.append(key)
+
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
         """Copy the values of `state_dict` into the parameters and buffers (cast to their
         dtype, moved to their device). Values may be minitorch tensors, NumPy/CuPy arrays or
         PyTorch tensors, so a torch state_dict loads directly.
 
-        Missing and unexpected keys raise (strict) or are returned as
+        Missing and unexpected keys raise (strict) or are returned as the named tuple
         ``(missing_keys, unexpected_keys)``; a wrong shape always raises. The messages are
         PyTorch's and name the keys. Nothing is changed when an error is raised.
-        With ``assign=True`` the module takes the given tensors instead of copying."""
+        With ``assign=True`` the module takes the given tensors instead of copying.
+        Each module's ``_load_from_state_dict`` and the load hooks run as in PyTorch."""
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        missing, unexpected, errors, todo = [], [], [], []
+        missing, unexpected, errors = [], [], []
+        metadata = getattr(state_dict, "_metadata", None)
+        state_dict = OrderedDict(state_dict)
+        if metadata is not None:
+            state_dict._metadata = metadata
+        post_hooks = []
 
-        def visit(module, prefix):
-            local = module._local_state()
-            for name, target in local.items():
-                key = prefix + name
-                if key not in state_dict:
-                    missing.append(key)
-                    continue
-                value = _as_array(state_dict[key])
-                if value is None:
-                    errors.append(f'While copying the parameter named "{key}", expected '
-                                  "Tensor or Tensor-like object from checkpoint but received "
-                                  f"{type(state_dict[key])}")
-                    continue
-                if target.ndim == 0 and value.shape == (1,):
-                    value = value.reshape(())
-                if tuple(value.shape) != tuple(target.shape):
-                    errors.append(f"size mismatch for {key}: copying a param with shape "
-                                  f"{Size(value.shape)!r} from checkpoint, the shape in current "
-                                  f"model is {target.shape!r}.")
-                    continue
-                todo.append((module, name, target, value))
-            children = module._modules       # a None child hides its keys, as in PyTorch
-            for key in state_dict.keys():
-                if not isinstance(key, str) or not key.startswith(prefix):
-                    continue
-                head, dot, _ = key[len(prefix):].partition(".")
-                if dot and head in children:
-                    continue                       # the child reports it
-                if key[len(prefix):] not in local:
-                    unexpected.append(key)
+        def load(module, local_state_dict, prefix=""):
+            local_metadata = {} if metadata is None else dict(metadata.get(prefix[:-1], {}))
+            if assign:
+                local_metadata["assign_to_params_buffers"] = assign
+            module._load_from_state_dict(local_state_dict, prefix, local_metadata, True,
+                                         missing, unexpected, errors)
             for name, child in module._modules.items():
                 if child is not None:
-                    visit(child, prefix + name + ".")
+                    child_prefix = prefix + name + "."
+                    child_state_dict = {k: v for k, v in local_state_dict.items()
+                                        if isinstance(k, str) and k.startswith(child_prefix)}
+                    load(child, child_state_dict, child_prefix)
+            if module._load_state_dict_post_hooks:
+                post_hooks.append(module)
 
-        visit(self, "")
+        pending = []
+        stack = _loading_stack()
+        stack.append(pending)
+        try:
+            load(self, state_dict)
+        finally:
+            stack.pop()
         for key in state_dict.keys():           # keys that are not even strings
             if not isinstance(key, str):
                 unexpected.append(key)
@@ -524,19 +838,57 @@ class Module:
         if errors:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
                                + "\n\t".join(errors))
-        with no_grad():
-            for module, name, target, value in todo:
-                if assign:
-                    _assign(module, name, target, value)
-                    continue
-                arr = backend.transfer(value, target.device).astype(target._data.dtype,
-                                                                      copy=False)
-                if getattr(target._data.flags, "writeable", True):
-                    target._data[...] = arr
-                else:
-                    target._data = arr.copy()
-                target._vc[0] += 1
-        return _IncompatibleKeys(missing, unexpected)
+        for job in pending:
+            _copy_loaded(*job)
+        incompatible = _IncompatibleKeys(missing, unexpected)
+        for module in post_hooks:
+            for hook in tuple(module._load_state_dict_post_hooks.values()):
+                if hook(module, incompatible) is not None:
+                    raise AssertionError("Hooks registered with "
+                                         "``register_load_state_dict_post_hook`` are not "
+                                         "expected to return new values, if "
+                                         "incompatible_keys need to be modified, it should be "
+                                         "done inplace.")
+        return incompatible
+
+    def register_state_dict_pre_hook(self, hook):
+        """hook(module, prefix, keep_vars) runs before state_dict() collects this module's
+        entries."""
+        return _DictHandle(self._state_dict_pre_hooks, hook)
+
+    def register_state_dict_post_hook(self, hook):
+        """hook(module, state_dict, prefix, local_metadata) runs after state_dict() has
+        collected this module's entries; it may edit state_dict in place (must return
+        None)."""
+        hook._from_public_api = True
+        return _DictHandle(self._state_dict_hooks, hook)
+
+    def _register_state_dict_hook(self, hook):
+        """The older private form: a non-None result replaces the state_dict."""
+        return _DictHandle(self._state_dict_hooks, hook)
+
+    def _register_load_state_dict_pre_hook(self, hook, with_module: bool = False):
+        """hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+        error_msgs) runs before this module loads its entries (with_module: the module
+        comes first)."""
+        if with_module:
+            module = self
+
+            def wrapped(*args):
+                return hook(module, *args)
+            return _DictHandle(self._load_state_dict_pre_hooks, wrapped)
+        return _DictHandle(self._load_state_dict_pre_hooks, hook)
+
+    def register_load_state_dict_pre_hook(self, hook):
+        """hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs) runs before this module loads its entries; it may
+        edit state_dict (e.g. rename old keys)."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
+
+    def register_load_state_dict_post_hook(self, hook):
+        """hook(module, incompatible_keys) runs after load_state_dict; it may edit
+        incompatible_keys.missing_keys / unexpected_keys in place (must return None)."""
+        return _DictHandle(self._load_state_dict_post_hooks, hook)
 
     # ------------------------------------------------------------------ printing
     def extra_repr(self) -> str:
@@ -638,3 +990,219 @@ def _assign(module, name, target, value):
         module._parameters[name] = Parameter(Tensor(value), target.requires_grad)
     else:
         module._buffers[name] = Tensor(value)
+
+
+_LOADING = threading.local()
+
+
+def _loading_stack():
+    stack = getattr(_LOADING, "stack", None)
+    if stack is None:
+        stack = _LOADING.stack = []
+    return stack
+
+
+def _pending_loads():
+    """The list collecting the copies of the load_state_dict running in this thread
+    (None outside one)."""
+    stack = _loading_stack()
+    return stack[-1] if stack else None
+
+
+def _copy_loaded(module, name, target, value, assign):
+    """Make one collected load: set_extra_state, assign, or copy into the tensor."""
+    if target is None and name == _EXTRA_STATE_KEY_SUFFIX:
+        module.set_extra_state(value)
+        return
+    with no_grad():
+        if assign:
+            _assign(module, name, target, value)
+            return
+        arr = backend.transfer(value, target.device)
+        if arr.dtype != target._data.dtype:
+            arr = _cast(arr, _dtype_of(target))
+        if getattr(target._data.flags, "writeable", True):
+            target._data[...] = arr
+        else:
+            target._data = arr.copy()
+        target._vc[0] += 1
+
+
+def _dtype_of(t):
+    return t.dtype
+
+
+def _init_hook_registries(d, keep=False):
+    """The hook tables of a Module (PyTorch's attribute names); `keep` leaves existing ones
+    (unpickling an older module)."""
+    def put(key, value):
+        if not keep or key not in d:
+            d[key] = value
+    for key in ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks",
+                "_backward_pre_hooks", "_state_dict_hooks", "_state_dict_pre_hooks",
+                "_load_state_dict_pre_hooks", "_load_state_dict_post_hooks"):
+        put(key, OrderedDict())
+    for key in ("_forward_hooks_with_kwargs", "_forward_hooks_always_called",
+                "_forward_pre_hooks_with_kwargs"):
+        put(key, set())
+    put("_is_full_backward_hook", None)
+
+
+def _wrap(arr):
+    from ..tensor import _make
+    return _make(arr)
+
+
+def _is_float_array(arr) -> bool:
+    from .. import dtypes as _dt
+    if arr.dtype.kind == "f":
+        return True
+    try:
+        return _dt.from_numpy_dtype(arr.dtype).is_floating_point
+    except TypeError:
+        return False
+
+
+def _cast(arr, target):
+    """arr cast to the minitorch dtype `target` (through Tensor.to, which knows how
+    bfloat16 is stored); no copy when it already has that dtype."""
+    if arr.dtype == target.np and target.name != "bfloat16":
+        return arr
+    if target.name == "bfloat16":
+        return _wrap(arr).to(target)._data
+    return arr.astype(target.np)
+
+
+_LEGACY_TYPES = None
+
+
+def _dst_dtype(dst_type):
+    """The dtype named by a legacy type string such as 'torch.FloatTensor' (or a legacy
+    class such as minitorch.FloatTensor), or None."""
+    from .. import dtypes as _dt
+    global _LEGACY_TYPES
+    if _LEGACY_TYPES is None:
+        _LEGACY_TYPES = {}
+        for name in dir(_dt):
+            d = getattr(_dt, name)
+            if isinstance(d, _dt.dtype) and getattr(d, "_legacy", None):
+                _LEGACY_TYPES[d._legacy] = d
+    if isinstance(dst_type, str):
+        tail = dst_type.rsplit(".", 1)[-1]
+        return _LEGACY_TYPES.get(tail)
+    if isinstance(dst_type, type):
+        d = getattr(dst_type, "dtype", None)
+        return d if isinstance(d, _dt.dtype) else None
+    return None
+
+
+# ------------------------------------------------------------------------------ backward hooks
+class _BackwardHookFunction(Function):
+    """The identity on a group of tensors, recorded as one autograd node, so that the
+    gradients of all of them arrive together in one backward call. Module backward hooks
+    wrap a module's inputs and its outputs in it (PyTorch's BackwardHookFunction)."""
+
+    @staticmethod
+    def forward(ctx, callback, *arrays):
+        ctx.callback = callback
+        return tuple(arrays)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        """d(identity) = identity: the gradients pass through, possibly replaced by the
+        hook (ctx.callback)."""
+        needs = ctx.needs_input_grad[1:]
+        grads = tuple(g if n else None for g, n in zip(grads, needs))
+        out = ctx.callback(grads)
+        if out is not None:
+            grads = tuple(out)
+        return (None,) + tuple(grads)
+
+
+class _BackwardHook:
+    """Runs a module's full backward (pre-)hooks, as torch.utils.hooks.BackwardHook:
+    the output node sees grad_output (and runs the pre-hooks), the input node then sees
+    grad_input and runs the hooks with (module, grad_input, grad_output)."""
+
+    def __init__(self, module, user_hooks, user_pre_hooks):
+        self.module = module
+        self.user_hooks = user_hooks
+        self.user_pre_hooks = user_pre_hooks
+        self.grad_outputs = None
+        self.n_inputs = self.n_outputs = -1
+        self.input_index = self.output_index = None
+
+    @staticmethod
+    def _pack(indices, values, size):
+        res = [None] * size
+        for i, v in zip(indices, values):
+            res[i] = v
+        return tuple(res)
+
+    def _wrap(self, args, callback):
+        """args with its Tensors passed through one _BackwardHookFunction node (when any
+        needs grad and grad mode is on); returns (new args, tensor positions or None)."""
+        idx = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        if not (_GRAD_MODE.enabled and any(args[i].requires_grad for i in idx)):
+            return args, None
+        outs = _BackwardHookFunction.apply(callback, *[args[i] for i in idx])
+        new = list(args)
+        for i, t in zip(idx, outs):
+            new[i] = t
+        return tuple(new), idx
+
+    def setup_input_hook(self, args):
+        def on_input_grads(grads):
+            if self.grad_outputs is None:
+                return None          # the gradient did not come through the outputs
+            res = self._pack(self.input_index, grads, self.n_inputs)
+            for hook in self.user_hooks:
+                out = hook(self.module, res, self.grad_outputs)
+                if out is None:
+                    continue
+                if not isinstance(out, (tuple, list)) or len(out) != len(res):
+                    raise RuntimeError("Backward hook returned an invalid number of "
+                                       f"grad_input, got {len(out)}, but expected {len(res)}")
+                res = tuple(out)
+            self.grad_outputs = None
+            return tuple(res[i] for i in self.input_index)
+
+        args = tuple(args)
+        res, self.input_index = self._wrap(args, on_input_grads)
+        self.n_inputs = len(args)
+        return res
+
+    def setup_output_hook(self, result):
+        def on_output_grads(grads):
+            self.grad_outputs = self._pack(self.output_index, grads, self.n_outputs)
+            for hook in self.user_pre_hooks:
+                out = hook(self.module, self.grad_outputs)
+                if out is None:
+                    continue
+                if len(out) != len(self.grad_outputs):
+                    raise RuntimeError("Backward pre hook returned an invalid number of "
+                                       f"grad_output, got {len(out)}, but expected "
+                                       f"{len(self.grad_outputs)}")
+                self.grad_outputs = tuple(out)
+            local = self.grad_outputs
+            if self.input_index is None:
+                # no input needs a gradient: the hooks run now, with grad_input all None
+                warnings.warn("Full backward hook is firing when gradients are computed with "
+                              "respect to module outputs since no inputs require gradients.",
+                              stacklevel=2)
+                grad_inputs = (None,) * self.n_inputs
+                for hook in self.user_hooks:
+                    res = hook(self.module, grad_inputs, self.grad_outputs)
+                    if res is not None and not (isinstance(res, tuple)
+                                                and all(r is None for r in res)):
+                        raise RuntimeError("Backward hook for Modules where no input requires "
+                                           "gradient should always return None or None for "
+                                           "all gradients.")
+                self.grad_outputs = None
+            return tuple(local[i] for i in self.output_index)
+
+        single = not isinstance(result, tuple)
+        args = (result,) if single else result
+        res, self.output_index = self._wrap(args, on_output_grads)
+        self.n_outputs = len(args)
+        return res[0] if single else res
