@@ -24,7 +24,7 @@ from .linalg import MatMul
 
 _xp = backend.get_array_module
 
-__all__ = ["linear"]
+__all__ = ["linear", "bilinear"]
 
 
 class Linear(Function):
@@ -128,3 +128,58 @@ def linear(input, weight, bias=None):
     if input.ndim == 1:
         return Linear.apply(input.reshape(1, -1), weight, bias).reshape(-1)
     return Linear.apply(input, weight, bias)
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y[..., o] = sum_ij input1[..., i] W[o, i, j] input2[..., j] + b[o], as
+    ``torch.nn.functional.bilinear``: input1 (..., in1), input2 (..., in2) with the same
+    leading dims, weight (out, in1, in2), bias (out,) or None.
+
+    Computed as one matmul and a product-sum, T = x1 @ W' with W' = W laid out as
+    (in1, out * in2), then y = sum_j T[..., o, j] x2[..., j]; so
+        dx1 = (g x2^T) contracted with W,   dx2 = sum_o g_o (x1^T W_o),
+        dW[o] = sum over rows of g_o x1 x2^T,   db = sum over rows of g
+    come from the matmul, mul and sum backwards (and differentiate again)."""
+    fn = "bilinear"
+    for arg, t in (("input1", input1), ("input2", input2), ("weight", weight)):
+        check_tensor(t, fn, arg)
+    if weight.ndim != 3:
+        raise RuntimeError(f"{fn}(): weight must be 3-D (out_features, in1_features, "
+                           f"in2_features), got shape {tuple(weight.shape)}")
+    s1, s2 = tuple(input1.shape), tuple(input2.shape)
+    if len(s1) != len(s2) or len(s1) == 0:
+        raise RuntimeError(f"{fn}(): input1 and input2 must have the same number of dimensions "
+                           f"(at least 1), got shapes {s1} and {s2}")
+    for d, (a, b) in enumerate(zip(s1[:-1], s2[:-1])):
+        if a != b:
+            raise RuntimeError(f"{fn}(): input batch dimensions do not match at dim {d}: got "
+                               f"{a} and {b}")
+    n_out, n1, n2 = tuple(weight.shape)
+    if s1[-1] != n1:
+        raise RuntimeError(f"{fn}(): input1 size does not match weight size: got {s1[-1]} but "
+                           f"expected {n1}")
+    if s2[-1] != n2:
+        raise RuntimeError(f"{fn}(): input2 size does not match weight size: got {s2[-1]} but "
+                           f"expected {n2}")
+    dt = input1._data.dtype
+    for arg, t in (("input2", input2), ("weight", weight), ("bias", bias)):
+        if t is not None and t._data.dtype != dt:
+            raise RuntimeError(f"{fn}(): expected input1 and {arg} to have the same dtype, but "
+                               f"got {input1.dtype} and {t.dtype}")
+    if dt.kind != "f":
+        raise RuntimeError(f"{fn}(): expected floating point inputs, got {input1.dtype}")
+    if bias is not None:
+        check_tensor(bias, fn, "bias")
+        if tuple(bias.shape) != (n_out,):
+            got = bias.shape[-1] if bias.ndim else tuple(bias.shape)
+            raise RuntimeError(f"{fn}(): bias size does not match weight size: got {got} but "
+                               f"expected {n_out}")
+    lead = s1[:-1]
+    x1 = input1.reshape(-1, n1)
+    x2 = input2.reshape(-1, n2)
+    wt = weight.permute(1, 0, 2).reshape(n1, n_out * n2)
+    t = MatMul.apply(x1, wt).reshape(-1, n_out, n2)
+    y = (t * x2.unsqueeze(1)).sum(-1)
+    if bias is not None:
+        y = y + bias
+    return y.reshape(lead + (n_out,))

@@ -12,3 +12,4 @@ from ..functional.pooling import *  # noqa: F401,F403
 from ..functional.vision import *  # noqa: F401,F403
 from ..functional.recurrent import *  # noqa: F401,F403
 from ..functional.attention import *  # noqa: F401,F403
+from ..functional.distance import *  # noqa: F401,F403

@@ -60,3 +60,35 @@ add(
     _act("normalize_p3", lambda lib, x: _F(lib).normalize(x, p=3.0, dim=0), F(S34, away_from(0.0))),
     _act("normalize_clamped", lambda lib, x: _F(lib).normalize(x, dim=1, eps=10.0), F(S34)),
 )
+
+# ---------------------------------------------------------------- distances, bilinear
+_dist = _fam("distance")
+add(
+    _dist("cosine_similarity", lambda lib, a, b: _F(lib).cosine_similarity(a, b), F(S234), F(S234)),
+    _dist("cosine_similarity_broadcast", lambda lib, a, b: _F(lib).cosine_similarity(a, b, dim=-1),
+          F(S34), F((4,))),
+    _dist("cosine_similarity_torch", lambda lib, a, b: lib.cosine_similarity(a, b, 0, 1e-6),
+          F((4, 2)), F((4, 1))),
+    _dist("cosine_similarity_zero", lambda lib, a, b: _F(lib).cosine_similarity(a, b), F(S34), F(S34),
+          fixed=lambda rng: [np.concatenate([np.zeros((1, 4)), rng.standard_normal((2, 4))]),
+                             rng.standard_normal(S34)],
+          finite_diff=False, notes="a zero row: the clamped norm's value, the unclamped gradient"),
+    _dist("pairwise_distance", lambda lib, a, b: _F(lib).pairwise_distance(a, b), F(S34), F(S34)),
+    _dist("pairwise_distance_p1_keepdim", lambda lib, a, b: _F(lib).pairwise_distance(a, b, p=1, keepdim=True),
+          F(S234, distinct), F(S234, distinct)),
+    _dist("pairwise_distance_p3_broadcast", lambda lib, a, b: lib.pairwise_distance(a, b, 3.0),
+          F(S34), F((4,))),
+    _dist("pairwise_distance_inf", lambda lib, a, b: _F(lib).pairwise_distance(a, b, p=float("inf")),
+          F(S34, distinct), F(S34, distinct)),
+    _dist("pairwise_distance_1d", lambda lib, a, b: _F(lib).pairwise_distance(a, b), F((5,)), F((5,))),
+    _dist("pdist", lambda lib, a: _F(lib).pdist(a), F((5, 3))),
+    _dist("pdist_p1", lambda lib, a: lib.pdist(a, p=1), F((4, 3), distinct)),
+    _dist("pdist_p3", lambda lib, a: _F(lib).pdist(a, 3.0), F((4, 3))),
+    _dist("pdist_inf", lambda lib, a: _F(lib).pdist(a, float("inf")), F((4, 3), distinct)),
+    _dist("bilinear", lambda lib, a, b, w, c: _F(lib).bilinear(a, b, w, c), F((3, 2)), F((3, 4)),
+          F((5, 2, 4)), F((5,))),
+    _dist("bilinear_nobias_3d", lambda lib, a, b, w: _F(lib).bilinear(a, b, w), F((2, 3, 2)), F((2, 3, 4)),
+          F((5, 2, 4))),
+    _dist("bilinear_1d", lambda lib, a, b, w, c: lib.bilinear(a, b, w, c), F((2,)), F((3,)),
+          F((4, 2, 3)), F((4,))),
+)
