@@ -86,9 +86,17 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 def unflatten(input, dim, sizes):
+    """Expand dim into `sizes` (one of them may be -1)."""
     d = _wrap_dim(dim, input.ndim, "unflatten")
     shape = input._data.shape
-    sizes = _infer_shape(tuple(sizes), shape[d], "unflatten")
+    sizes = parse_shape((sizes,), "unflatten")
+    if not sizes:
+        raise RuntimeError("unflatten(): sizes must be non-empty")
+    try:
+        sizes = _infer_shape(sizes, shape[d], "unflatten")
+    except RuntimeError:
+        raise RuntimeError(f"unflatten(): Provided sizes {list(sizes)} don't multiply up to the "
+                           f"size of dim {dim} ({shape[d]}) in the input tensor") from None
     return reshape(input, shape[:d] + sizes + shape[d + 1:])
 
 
@@ -99,6 +107,9 @@ def squeeze(input, dim=None):
     else:
         dd = dim if isinstance(dim, (tuple, list)) else (dim,)
         dims = tuple(_wrap_dim(x, input.ndim, "squeeze") for x in dd)
+        if len(set(dims)) != len(dims):
+            dup = next(x for x in dims if dims.count(x) > 1)
+            raise RuntimeError(f"squeeze(): dim {dup} appears multiple times in the list of dims")
         dims = tuple(i for i in dims if input.ndim and shape[i] == 1)
     if not dims:
         return input
@@ -148,11 +159,13 @@ def permute(input, *dims):
 
 
 def transpose(input, dim0, dim1):
+    """Swap dims dim0 and dim1 (a view). A 0-d or 1-d tensor comes back unchanged, as in
+    PyTorch (its dims must still be in range)."""
     n = input.ndim
-    if n == 0:
-        return input
     a = _wrap_dim(dim0, n, "transpose")
     b = _wrap_dim(dim1, n, "transpose")
+    if n == 0:
+        return input
     perm = list(range(n))
     perm[a], perm[b] = perm[b], perm[a]
     return permute(input, perm)
@@ -168,9 +181,20 @@ def t(input):
 
 
 def movedim(input, source, destination):
+    """Move the dims `source` to the positions `destination` (ints or sequences of the same
+    length); the other dims keep their order. A permute, so a view."""
     n = input.ndim
-    src = [_wrap_dim(s, n, "movedim") for s in (source if isinstance(source, (tuple, list)) else [source])]
-    dst = [_wrap_dim(d, n, "movedim") for d in (destination if isinstance(destination, (tuple, list)) else [destination])]
+    src = source if isinstance(source, (tuple, list)) else [source]
+    dst = destination if isinstance(destination, (tuple, list)) else [destination]
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim(): Invalid source or destination dims: source "
+                           f"({list(src)} dims) should contain the same number of dims as "
+                           f"destination ({list(dst)} dims)")
+    src = [_wrap_dim(s, n, "movedim") for s in src]
+    dst = [_wrap_dim(d, n, "movedim") for d in dst]
+    for name, dims in (("source", src), ("destination", dst)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim(): repeated dim in `{name}` ({dims})")
     order = [i for i in range(n) if i not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
@@ -346,29 +370,34 @@ def stack(tensors, dim=0):
     return cat([unsqueeze(x, d) for x in tensors], d)
 
 
-def hstack(tensors):
-    tensors = _as_tensor_list(tensors, "hstack")
-    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
-
-
-def vstack(tensors):
-    tensors = _as_tensor_list(tensors, "vstack")
-    return cat([x.reshape(1, -1) if x.ndim < 2 else x for x in tensors], 0)
-
-
 def narrow(input, dim, start, length):
+    """input[..., start:start + length, ...] along dim (a view); start may be negative or a
+    0-d integer tensor."""
     d = _wrap_dim(dim, input.ndim, "narrow")
+    start = _as_int(start, "narrow", "start")
+    length = _as_int(length, "narrow", "length")
     size = input._data.shape[d]
+    if not -size <= start <= size:
+        raise IndexError(f"narrow(): start out of range (expected to be in range of "
+                         f"[{-size}, {size}], but got {start})")
     if start < 0:
         start += size
-    if not (0 <= start and length >= 0 and start + length <= size):
-        raise IndexError(f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    if length < 0:
+        raise RuntimeError(f"narrow(): length must be non-negative, got {length}")
+    if start + length > size:
+        raise RuntimeError(f"narrow(): start ({start}) + length ({length}) exceeds dimension "
+                           f"size ({size}).")
     index = (slice(None),) * d + (slice(start, start + length),)
     return input[index]
 
 
-def split(tensor, split_size_or_sections, dim=0):
-    """Pieces of `split_size` along dim (the last may be smaller), or of the given sizes."""
+def split(tensor, split_size_or_sections=None, dim=0, *, split_size=None):
+    """Pieces of `split_size` along dim (the last may be smaller), or of the given sizes.
+    (`split_size=` is Tensor.split's name for the same argument.)"""
+    if split_size_or_sections is None:
+        split_size_or_sections = split_size
+    if split_size_or_sections is None:
+        raise TypeError("split(): missing required argument 'split_size_or_sections'")
     d = _wrap_dim(dim, tensor.ndim, "split")
     size = tensor._data.shape[d]
     if isinstance(split_size_or_sections, (list, tuple)):
@@ -470,6 +499,746 @@ def triu(input, diagonal=0):
     if input.ndim < 2:
         raise RuntimeError(f"triu(): input tensor must have at least 2 dimensions, got {input.ndim}")
     return TriangularPart.apply(input, int(diagonal), False)
+
+
+# ---------------------------------------------------------------------------- more shape ops
+# The functions below complete PyTorch's shape surface. Most are compositions of the
+# differentiable ops above (reshape, expand, cat, narrow, index_select, flip, permute), so
+# their gradients and second derivatives come for free; the few that need their own
+# Function (roll, diagonal and its adjoint diag_embed) put the derivative beside them.
+
+def _host(arr):
+    """A small index array on the host (NumPy), for Python-side index bookkeeping."""
+    return backend.transfer(arr, backend.device("cpu"))
+
+
+def _tensor_list(args, fn):
+    """f(a, b, c) or f([a, b, c]) -> list of Tensors (may be empty)."""
+    if len(args) == 1 and isinstance(args[0], (list, tuple)):
+        args = tuple(args[0])
+    for i, x in enumerate(args):
+        check_tensor(x, fn, f"tensors[{i}]")
+    return list(args)
+
+
+def _as_int(value, fn, arg):
+    """An int from an int, a NumPy integer or a one-element integer Tensor."""
+    if isinstance(value, Tensor):
+        if value._data.dtype.kind not in "iu" or value._data.size != 1:
+            raise TypeError(f"{fn}(): argument '{arg}' must be an int or a one-element integer "
+                            f"tensor, got a {value.dtype} tensor of shape {list(value.shape)}")
+        return int(value.item())
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{fn}(): argument '{arg}' must be int, not {type(value).__name__}")
+    return int(value)
+
+
+def view_as(input, other):
+    """input viewed with other's shape."""
+    return view(input, other._data.shape)
+
+
+def reshape_as(input, other):
+    """input reshaped to other's shape."""
+    return reshape(input, other._data.shape)
+
+
+def ravel(input):
+    """The elements in row-major order as a 1-D tensor (a view when possible)."""
+    return reshape(input, -1)
+
+
+def narrow_copy(input, dim, start, length):
+    """narrow(), returned as a new tensor instead of a view."""
+    return narrow(input, dim, start, length).clone()
+
+
+moveaxis = movedim
+
+
+def adjoint(input):
+    """The conjugate transpose of the last two dims (the transpose: minitorch is real)."""
+    if input.ndim < 2:
+        raise RuntimeError(f"adjoint(): tensor.adjoint() is only supported on matrices or "
+                           f"batches of matrices. Got {input.ndim}-D tensor.")
+    return transpose(input, -2, -1)
+
+
+def broadcast_shapes(*shapes):
+    """The shape that tensors of the given shapes broadcast to (a Size)."""
+    from ..tensor import Size
+    from ._util import broadcast_shapes as _bs
+    out = ()
+    for s in shapes:
+        s = (s,) if isinstance(s, (int, np.integer)) else tuple(s)
+        for v in s:
+            if v < 0:
+                raise RuntimeError(f"broadcast_shapes(): trying to create a tensor with "
+                                   f"negative dimension {v}: {list(s)}")
+        out = _bs(out, s, "broadcast_shapes")
+    return Size(out)
+
+
+# ---------------------------------------------------------------------------- meshgrid
+_MESHGRID_WARNING = ("torch.meshgrid: in an upcoming release, it will be required to pass the "
+                     "indexing argument.")
+
+
+def meshgrid(*tensors, indexing=None):
+    """Coordinate grids from 0-d/1-d tensors t_1..t_n of sizes s_1..s_n.
+
+    indexing='ij' (matrix): every output has shape (s_1, ..., s_n) and out_k[i_1..i_n] =
+    t_k[i_k]. indexing='xy' (Cartesian, NumPy's default) swaps the first two dims. Without
+    `indexing`, PyTorch warns and uses 'ij'; so do we. Each output is t_k reshaped and
+    expanded (a broadcast view), so the gradient of t_k is its output's gradient summed over
+    the other dims."""
+    tensors = _tensor_list(tensors, "meshgrid")
+    if not tensors:
+        raise RuntimeError("meshgrid(): expects a non-empty TensorList")
+    if indexing is None:
+        import warnings
+        warnings.warn(_MESHGRID_WARNING, UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f'meshgrid(): indexing must be one of "xy" or "ij", but received: '
+                           f"{indexing}")
+    for i, t in enumerate(tensors):
+        if t.ndim > 1:
+            raise RuntimeError(f"meshgrid(): expected 0D or 1D tensors in the tensor list, but "
+                               f"tensors[{i}] has shape {list(t.shape)}")
+        if t.dtype != tensors[0].dtype:
+            raise RuntimeError(f"meshgrid(): expects all tensors to have the same dtype, got "
+                               f"{tensors[0].dtype} and {t.dtype}")
+        if t.device != tensors[0].device:
+            raise RuntimeError(f"meshgrid(): expects all tensors to have the same device, got "
+                               f"{tensors[0].device} and {t.device}")
+    sizes = [t.numel() for t in tensors]
+    order = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) >= 2:
+        order[0], order[1] = 1, 0
+    shape = tuple(sizes[k] for k in order)
+    out = []
+    for k, t in enumerate(tensors):
+        pos = order.index(k)
+        vshape = [1] * len(shape)
+        vshape[pos] = sizes[k]
+        out.append(expand(reshape(t, vshape), shape))
+    return tuple(out)
+
+
+def cartesian_prod(*tensors):
+    """All tuples (a_1, ..., a_n) with a_k from the 1-D tensor t_k, in row-major order: a
+    (prod(len(t_k)), n) tensor (one tensor is returned as it is)."""
+    tensors = _tensor_list(tensors, "cartesian_prod")
+    if not tensors:
+        raise RuntimeError("cartesian_prod(): expects a non-empty TensorList")
+    for t in tensors:
+        if t.ndim != 1:
+            raise RuntimeError(f"cartesian_prod(): Expect a 1D vector, but got shape {list(t.shape)}")
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([reshape(g, -1) for g in grids], dim=1)
+
+
+def combinations(input, r=2, with_replacement=False):
+    """The length-r combinations of a 1-D tensor's elements (as itertools.combinations,
+    or combinations_with_replacement), one per row: shape (count, r). r=0 gives an empty
+    1-D tensor. A gather of the input (index_select), so it is differentiable."""
+    import itertools
+    check_tensor(input, "combinations")
+    if input.ndim != 1:
+        raise RuntimeError(f"combinations(): Expect a 1D vector, but got shape {list(input.shape)}")
+    r = _as_int(r, "combinations", "r")
+    if r < 0:
+        raise RuntimeError(f"combinations(): Expect a non-negative number, but got {r}")
+    xp = _xp(input._data)
+    if r == 0:
+        return _make_like(xp.zeros((0,), dtype=input._data.dtype))
+    gen = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    rows = list(gen(range(input._data.shape[0]), r))
+    idx = np.asarray(rows, dtype=np.int64).reshape(len(rows), r)  # host: index bookkeeping
+    return _index_rows(input, xp.asarray(idx))
+
+
+def _make_like(arr):
+    from ..tensor import _make
+    return _make(arr)
+
+
+def _index_rows(input, idx):
+    """input (1-D) taken at the integer array `idx` (any shape), differentiably."""
+    from .indexing import index_select
+    flat = index_select(input, 0, _make_like(idx.reshape(-1)))
+    return reshape(flat, idx.shape)
+
+
+# ---------------------------------------------------------------------------- roll
+class Roll(Function):
+    """out = x shifted cyclically: out[i] = x[(i - s) mod n] along each rolled dim;
+    dx = g rolled back by -s (a permutation's adjoint is its inverse)."""
+
+    @staticmethod
+    def forward(ctx, x, shifts, dims):
+        ctx.shifts, ctx.dims = shifts, dims
+        return _xp(x).roll(x, shifts, axis=dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        return Roll.apply(g, tuple(-s for s in ctx.shifts), ctx.dims)
+
+
+def roll(input, shifts, dims=None):
+    """Roll `input` by `shifts` along `dims` (ints or tuples of equal length); without dims
+    the tensor is flattened, rolled and reshaped back."""
+    check_tensor(input, "roll")
+    sh = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
+    sh = tuple(_as_int(s, "roll", "shifts") for s in sh)
+    if dims is None:
+        dm = ()
+    else:
+        dm = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+    if not sh:
+        raise RuntimeError("roll(): `shifts` required")
+    if dims is None or not dm:
+        if len(sh) != 1:
+            raise RuntimeError(f"roll(): shifts and dimensions must align. shifts: {len(sh)}, "
+                               f"dims:{len(dm)}")
+        flat = reshape(input, -1)
+        return reshape(Roll.apply(flat, sh, (0,)), input._data.shape)
+    if len(sh) != len(dm):
+        raise RuntimeError(f"roll(): shifts and dimensions must align. shifts: {len(sh)}, "
+                           f"dims:{len(dm)}")
+    dm = tuple(_wrap_dim(d, input.ndim, "roll") for d in dm)
+    if input.ndim == 0:
+        return input.clone()
+    return Roll.apply(input, sh, dm)
+
+
+# ---------------------------------------------------------------------------- repeat_interleave
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Repeat each element (or each slice along `dim`) `repeats` times, in place order:
+    [a, b] with repeats 2 -> [a, a, b, b]. `repeats` is an int or a tensor (one count per
+    slice, or one for all). Without `dim` the input is flattened first. The one-argument form
+    repeat_interleave(counts) gives [0]*counts[0] + [1]*counts[1] + ... (int64).
+    An index_select of the input, so the gradient of each element sums its copies'."""
+    check_tensor(input, "repeat_interleave")
+    if repeats is None:
+        return _repeat_counts(input, output_size)
+    if dim is None:
+        input = reshape(input, -1)
+        d = 0
+    else:
+        d = _wrap_dim(dim, input.ndim, "repeat_interleave")
+        if input.ndim == 0:
+            input = reshape(input, 1)
+    n = input._data.shape[d]
+    if isinstance(repeats, Tensor):
+        if repeats._data.dtype.kind not in "iu":
+            raise RuntimeError(f"repeat_interleave(): repeats must be an integer tensor, got "
+                               f"{repeats.dtype}")
+        if repeats.ndim > 1:
+            raise RuntimeError("repeat_interleave(): repeats must be 0-dim or 1-dim tensor")
+        counts = _host(repeats._data).reshape(-1).astype(np.int64)
+        if counts.size == 1:
+            counts = np.full(n, counts[0], dtype=np.int64)  # host: counts bookkeeping
+        elif counts.size != n:
+            raise RuntimeError(f"repeat_interleave(): repeats must have the same size as input "
+                               f"along dim, but got repeats.size(0) = {counts.size} and "
+                               f"input.size({d}) = {n}")
+        if counts.size and counts.min() < 0:
+            raise RuntimeError("repeat_interleave(): repeats can not be negative")
+    else:
+        r = _as_int(repeats, "repeat_interleave", "repeats")
+        if r < 0:
+            raise RuntimeError(f"repeat_interleave(): Repeats must be non-negative, got {r}")
+        counts = np.full(n, r, dtype=np.int64)  # host: counts bookkeeping
+    idx = np.repeat(np.arange(n), counts)  # host: index bookkeeping
+    if output_size is not None and int(output_size) != idx.size:
+        raise RuntimeError(f"repeat_interleave(): allocated size does not match required size "
+                           f"(output_size={int(output_size)}, repeats sum to {idx.size})")
+    from .indexing import index_select
+    xp = _xp(input._data)
+    return index_select(input, d, _make_like(xp.asarray(idx, dtype=np.int64)))
+
+
+def _repeat_counts(counts, output_size):
+    if counts.ndim != 1:
+        raise RuntimeError(f"repeat_interleave(): repeat_interleave only accept 1D vector as "
+                           f"repeat, got shape {list(counts.shape)}")
+    if counts._data.dtype.kind not in "iu":
+        raise RuntimeError(f"repeat_interleave(): repeats has to be Long or Int tensor, got "
+                           f"{counts.dtype}")
+    c = _host(counts._data).astype(np.int64)
+    if c.size and c.min() < 0:
+        raise RuntimeError("repeat_interleave(): repeats can not be negative")
+    idx = np.repeat(np.arange(c.size, dtype=np.int64), c)  # host: index bookkeeping
+    if output_size is not None and int(output_size) != idx.size:
+        raise RuntimeError("repeat_interleave(): allocated size does not match required size")
+    return _make_like(_xp(counts._data).asarray(idx))
+
+
+def tile(input, *dims):
+    """repeat() with `dims` padded with leading 1s to the input's rank (NumPy's tile)."""
+    check_tensor(input, "tile")
+    reps = parse_shape(dims, "tile")
+    reps = (1,) * (input.ndim - len(reps)) + reps
+    return repeat(input, reps)
+
+
+# ---------------------------------------------------------------------------- rot90
+def rot90(input, k=1, dims=(0, 1)):
+    """Rotate by 90 degrees k times in the plane of `dims`, from the first axis towards the
+    second: k=1 is flip(dims[1]) then transpose (a permutation of elements)."""
+    check_tensor(input, "rot90")
+    dims = list(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"rot90(): expected total rotation dims == 2, but got dims = {len(dims)}")
+    if input.ndim < 2:
+        raise RuntimeError(f"rot90(): expected total dims >= 2, but got total dims = {input.ndim}")
+    d0, d1 = (_wrap_dim(d, input.ndim, "rot90") for d in dims)
+    if d0 == d1:
+        raise RuntimeError(f"rot90(): expected rotation dims to be different, but got dim0 = "
+                           f"{d0} and dim1 = {d1}")
+    k = _as_int(k, "rot90", "k") % 4
+    if k == 1:
+        return transpose(flip(input, d1), d0, d1)
+    if k == 2:
+        return flip(input, d0, d1)
+    if k == 3:
+        return transpose(flip(input, d0), d0, d1)
+    return input.clone()
+
+
+# ---------------------------------------------------------------------------- diagonals
+def _diag_len(shape, offset, d1, d2):
+    if offset >= 0:
+        return max(min(shape[d1], shape[d2] - offset), 0)
+    return max(min(shape[d1] + offset, shape[d2]), 0)
+
+
+def _diagonal_view(a, offset, d1, d2):
+    """The diagonal of array `a` as a writable view (NumPy marks it read-only by default)."""
+    out = _xp(a).diagonal(a, offset, d1, d2)
+    flags = out.flags
+    if hasattr(flags, "writeable") and not flags.writeable and getattr(a.flags, "writeable", False):
+        out.flags.writeable = True
+    return out
+
+
+class Diagonal(Function):
+    """out[..., i] = x[..., i, i + offset] taken over dims (d1, d2), the diagonal placed last
+    (a view of x);  dx = zeros with g written back on that diagonal (DiagonalEmbed)."""
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, offset, d1, d2):
+        ctx.args = (offset, d1, d2)
+        return _diagonal_view(x, offset, d1, d2)
+
+    @staticmethod
+    def backward(ctx, g):
+        return DiagonalEmbed.apply(g, tuple(input_shape(ctx, 0)), *ctx.args)
+
+
+class DiagonalEmbed(Function):
+    """out = zeros(shape) with out's diagonal over (d1, d2) = g (g's last dim runs along it);
+    dg = the same diagonal of the output gradient (Diagonal)."""
+
+    @staticmethod
+    def forward(ctx, g, shape, offset, d1, d2):
+        ctx.args = (offset, d1, d2)
+        out = _xp(g).zeros(shape, dtype=g.dtype)
+        _diagonal_view(out, offset, d1, d2)[...] = g
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        return Diagonal.apply(gg, *ctx.args)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The diagonal with `offset` (above the main one when > 0) of the 2-D slices over
+    (dim1, dim2): those dims are removed and the diagonal becomes the last dim. A view."""
+    check_tensor(input, "diagonal")
+    n = input.ndim
+    d1 = _wrap_dim(dim1, n, "diagonal")
+    d2 = _wrap_dim(dim2, n, "diagonal")
+    if d1 == d2:
+        raise RuntimeError(f"diagonal(): diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return Diagonal.apply(input, _as_int(offset, "diagonal", "offset"), d1, d2)
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """A tensor with one more dim whose 2-D slices over (dim1, dim2) have input's last dim
+    on their diagonal `offset`, and zeros elsewhere (the adjoint of diagonal())."""
+    check_tensor(input, "diag_embed")
+    n = input.ndim + 1
+    d1 = _wrap_dim(dim1, n, "diag_embed")
+    d2 = _wrap_dim(dim2, n, "diag_embed")
+    if d1 == d2:
+        raise RuntimeError(f"diag_embed(): diagonal dimensions cannot be identical {dim1}, {dim2}")
+    if input.ndim == 0:
+        raise IndexError(f"diag_embed(): Dimension out of range (expected to be in range of "
+                         f"[-1, 0], but got {dim1})")
+    offset = _as_int(offset, "diag_embed", "offset")
+    shape = input._data.shape
+    size = shape[-1] + abs(offset)
+    rest = list(shape[:-1])
+    out_shape = []
+    for i in range(n):
+        out_shape.append(size if i in (d1, d2) else rest.pop(0))
+    return DiagonalEmbed.apply(input, tuple(out_shape), offset, d1, d2)
+
+
+def diag(input, diagonal=0):
+    """1-D input: the square matrix with input on diagonal `diagonal`. 2-D input: that
+    diagonal of the matrix, as a new 1-D tensor."""
+    check_tensor(input, "diag")
+    if input.ndim == 1:
+        return diag_embed(input, diagonal, 0, 1)
+    if input.ndim == 2:
+        return Diagonal.apply(input, _as_int(diagonal, "diag", "diagonal"), 0, 1).clone()
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
+
+
+def diagflat(input, offset=0):
+    """The flattened input on diagonal `offset` of a square matrix."""
+    check_tensor(input, "diagflat")
+    return diag_embed(reshape(input, -1), offset, 0, 1)
+
+
+def trace(input):
+    """The sum of a matrix's main diagonal (integer inputs give int64, as sum does)."""
+    check_tensor(input, "trace")
+    if input.ndim != 2:
+        raise RuntimeError(f"trace(): expected a matrix, but got tensor with dim {input.ndim}")
+    return Diagonal.apply(input, 0, 0, 1).sum()
+
+
+# ---------------------------------------------------------------------------- atleast, stacks
+def _atleast(args, fn, shape_of):
+    single = len(args) == 1 and isinstance(args[0], Tensor)
+    tensors = _tensor_list(args, fn)
+    out = tuple(t if t.ndim >= _MIN_DIMS[fn] else reshape(t, shape_of(t._data.shape))
+                for t in tensors)
+    return out[0] if single else out
+
+
+_MIN_DIMS = {"atleast_1d": 1, "atleast_2d": 2, "atleast_3d": 3}
+
+
+def atleast_1d(*tensors):
+    """Each tensor with at least 1 dim (0-d -> (1,)); one tensor in, one out."""
+    return _atleast(tensors, "atleast_1d", lambda s: (1,) if len(s) == 0 else s)
+
+
+def atleast_2d(*tensors):
+    """Each tensor with at least 2 dims: 0-d -> (1, 1), (n,) -> (1, n)."""
+    return _atleast(tensors, "atleast_2d", lambda s: (1,) * (2 - len(s)) + tuple(s))
+
+
+def atleast_3d(*tensors):
+    """Each tensor with at least 3 dims: 0-d -> (1, 1, 1), (n,) -> (1, n, 1),
+    (m, n) -> (m, n, 1) (NumPy's rule)."""
+    def shape_of(s):
+        if len(s) == 0:
+            return (1, 1, 1)
+        if len(s) == 1:
+            return (1, s[0], 1)
+        return tuple(s) + (1,)
+    return _atleast(tensors, "atleast_3d", shape_of)
+
+
+def hstack(tensors):
+    """Concatenate along dim 1 (dim 0 for 1-D tensors); 0-d tensors count as 1-D."""
+    tensors = list(atleast_1d(_as_tensor_list(tensors, "hstack")))
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors):
+    """Concatenate along dim 0 after making every tensor at least 2-D."""
+    return cat(list(atleast_2d(_as_tensor_list(tensors, "vstack"))), 0)
+
+
+row_stack = vstack
+
+
+def dstack(tensors):
+    """Concatenate along dim 2 after making every tensor at least 3-D."""
+    return cat(list(atleast_3d(_as_tensor_list(tensors, "dstack"))), 2)
+
+
+def column_stack(tensors):
+    """0-d and 1-d tensors become columns (n, 1); then concatenate along dim 1."""
+    tensors = _as_tensor_list(tensors, "column_stack")
+    return hstack([reshape(t, -1, 1) if t.ndim <= 1 else t for t in tensors])
+
+
+def block_diag(*tensors):
+    """A block-diagonal matrix with the given blocks (0-d -> 1x1, 1-d -> one row) on its
+    diagonal and zeros elsewhere; dtypes promote. Each block is padded to the full width
+    and the rows are concatenated, so each block's gradient is its own region's."""
+    from ..tensor import _make
+    for i, t in enumerate(tensors):
+        check_tensor(t, "block_diag", f"tensors[{i}]")
+        if t.ndim > 2:
+            raise RuntimeError(f"block_diag(): Input tensors must have 2 or fewer dimensions. "
+                               f"Input {i} has {t.ndim} dimensions")
+    if not tensors:
+        return _make(np.zeros((1, 0), dtype=_dt.get_default_dtype().np))  # host: empty result
+    blocks = _promote_all([t if t.ndim == 2 else reshape(t, 1, -1) for t in tensors])
+    width = builtins_sum(b._data.shape[1] for b in blocks)
+    rows, left = [], 0
+    for b in blocks:
+        w = b._data.shape[1]
+        rows.append(pad(b, (left, width - left - w)))
+        left += w
+    return cat(rows, 0)
+
+
+# ---------------------------------------------------------------------------- splits
+def _split_at(input, d, cuts, fn):
+    """Pieces input[prev:cut] along d with Python slice semantics (views)."""
+    out, prev = [], 0
+    for c in list(cuts) + [None]:
+        out.append(input[(slice(None),) * d + (slice(prev, c),)])
+        prev = c
+    return tuple(out)
+
+
+def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indices=None,
+                 tensor_indices_or_sections=None):
+    """Split along dim into `sections` near-equal pieces (the first size % sections pieces
+    one longer) or at the given `indices` (Python slice semantics: input[:i0], input[i0:i1],
+    ..., input[ik:]). A 0-d tensor counts as an int, a 1-d tensor as indices. Views."""
+    check_tensor(input, "tensor_split")
+    given = [v for v in (indices_or_sections, sections, indices, tensor_indices_or_sections)
+             if v is not None]
+    if len(given) != 1:
+        raise TypeError("tensor_split(): expected exactly one of indices_or_sections, "
+                        "sections or indices")
+    spec = given[0]
+    if input.ndim == 0:
+        raise RuntimeError("tensor_split(): tensor_split expected at least a 1-dimensional "
+                           "tensor, but got a tensor with 0 dims")
+    d = _wrap_dim(dim, input.ndim, "tensor_split")
+    if isinstance(spec, Tensor):
+        if spec._data.dtype.kind not in "iu":
+            raise RuntimeError(f"tensor_split(): tensor_indices_or_sections must be an integer "
+                               f"tensor, got {spec.dtype}")
+        if spec.ndim > 1:
+            raise RuntimeError("tensor_split(): tensor_indices_or_sections must be a zero-"
+                               f"dimensional or one-dimensional tensor, but got a tensor with "
+                               f"{spec.ndim} dims")
+        spec = int(spec.item()) if spec.ndim == 0 else [int(v) for v in _host(spec._data)]
+    if isinstance(spec, (list, tuple)):
+        return _split_at(input, d, [_as_int(i, "tensor_split", "indices") for i in spec],
+                         "tensor_split")
+    n = _as_int(spec, "tensor_split", "sections")
+    if n <= 0:
+        raise RuntimeError(f"tensor_split(): number of sections must be larger than 0, got {n}")
+    size = input._data.shape[d]
+    q, r = divmod(size, n)
+    cuts, at = [], 0
+    for k in range(n - 1):
+        at += q + (1 if k < r else 0)
+        cuts.append(at)
+    return _split_at(input, d, cuts, "tensor_split")
+
+
+def _split_dim(input, indices_or_sections, d, fn, min_dims):
+    check_tensor(input, fn)
+    if input.ndim < min_dims:
+        raise RuntimeError(f"{fn}(): torch.{fn} requires a tensor with at least {min_dims} "
+                           f"dimension, but got a tensor with {input.ndim} dimensions!")
+    if isinstance(indices_or_sections, (list, tuple)):
+        return tensor_split(input, list(indices_or_sections), d)
+    n = _as_int(indices_or_sections, fn, "sections")
+    size = input._data.shape[d]
+    if n == 0 or size % n:
+        raise RuntimeError(f"{fn}(): torch.{fn} attempted to split along dimension {d}, but the "
+                           f"size of the dimension {size} is not divisible by the split_size {n}!")
+    return tensor_split(input, n, d)
+
+
+def hsplit(input, indices_or_sections):
+    """tensor_split along dim 1 (dim 0 for 1-D input); an int must divide the size."""
+    return _split_dim(input, indices_or_sections, 0 if input.ndim == 1 else 1, "hsplit", 1)
+
+
+def vsplit(input, indices_or_sections):
+    """tensor_split along dim 0 of an input with at least 2 dims."""
+    return _split_dim(input, indices_or_sections, 0, "vsplit", 2)
+
+
+def dsplit(input, indices_or_sections):
+    """tensor_split along dim 2 of an input with at least 3 dims."""
+    return _split_dim(input, indices_or_sections, 2, "dsplit", 3)
+
+
+def split_with_sizes(input, split_sizes, dim=0):
+    """Pieces of the given sizes along dim (they must sum to the dim's size)."""
+    check_tensor(input, "split_with_sizes")
+    if not isinstance(split_sizes, (list, tuple)):
+        raise TypeError(f"split_with_sizes(): argument 'split_sizes' must be a list of ints, "
+                        f"got {type(split_sizes).__name__}")
+    return split(input, list(split_sizes), dim)
+
+
+# ---------------------------------------------------------------------------- unfold, take
+def unfold(input, dimension, size, step):
+    """All windows of `size` elements along `dimension`, `step` apart: that dim becomes the
+    window count (dim_size - size) // step + 1 and a new last dim of length `size` holds each
+    window. (PyTorch returns a strided view; this is a gather: index_select, then the window
+    axis moved last, so the gradient of an element sums over the windows that contain it.)"""
+    check_tensor(input, "unfold")
+    n = input.ndim
+    d = _wrap_dim(dimension, n, "unfold")
+    size = _as_int(size, "unfold", "size")
+    step = _as_int(step, "unfold", "step")
+    x = input if n else reshape(input, 1)
+    length = x._data.shape[d]
+    if size < 0:
+        raise RuntimeError(f"unfold(): size is {size} but must be >= 0")
+    if size > length:
+        raise RuntimeError(f"unfold(): maximum size for tensor at dimension {d} is {length} but "
+                           f"size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"unfold(): step is {step} but must be > 0")
+    count = (length - size) // step + 1
+    # host: window index bookkeeping on Python sizes
+    idx = (np.arange(count)[:, None] * step + np.arange(size)[None, :]).reshape(-1)
+    from .indexing import index_select
+    xp = _xp(x._data)
+    taken = index_select(x, d, _make_like(xp.asarray(idx, dtype=np.int64)))
+    shape = x._data.shape
+    windows = reshape(taken, shape[:d] + (count, size) + shape[d + 1:])
+    out = movedim(windows, d + 1, -1)
+    return reshape(out, (size,)) if n == 0 else out
+
+
+def take(input, index):
+    """input treated as 1-D (row-major), taken at `index` (any shape; negative indices count
+    from the end): out has index's shape. Gradient: added back at the indices."""
+    from .indexing import _check_index, index_select
+    check_tensor(input, "take")
+    idx = _check_index(index, "take")
+    numel = input._data.size
+    if idx.size and (int(idx.max()) >= numel or int(idx.min()) < -numel):
+        bad = int(idx.max()) if int(idx.max()) >= numel else int(idx.min())
+        raise IndexError(f"take(): out of range: tried to access index {bad} on a tensor of "
+                         f"{numel} elements.")
+    flat = index_select(reshape(input, -1), 0, _make_like(idx.reshape(-1)))
+    return reshape(flat, idx.shape)
+
+
+def take_along_dim(input, indices, dim=None):
+    """Values of input at `indices` along dim (gather, with input and indices broadcast over
+    the other dims and negative indices counted from the end); without dim both are
+    flattened."""
+    from .indexing import _check_index, gather
+    from ._util import broadcast_shapes as _bs
+    check_tensor(input, "take_along_dim")
+    idx = _check_index(indices, "take_along_dim", "indices")
+    if dim is None:
+        flat = reshape(input, -1)
+        return gather(flat, 0, _wrap_index(_make_like(idx.reshape(-1)), flat._data.shape[0]))
+    if input.ndim != idx.ndim:
+        raise RuntimeError(f"take_along_dim(): input and indices should have the same number of "
+                           f"dimensions, but got {input.ndim} dimensions for input, and "
+                           f"{idx.ndim} dimensions for indices")
+    d = _wrap_dim(dim, input.ndim, "take_along_dim")
+    ishape, jshape = list(input._data.shape), list(idx.shape)
+    ishape[d] = jshape[d] = 1
+    common = list(_bs(tuple(ishape), tuple(jshape), "take_along_dim"))
+    xs = common.copy()
+    xs[d] = input._data.shape[d]
+    js = common.copy()
+    js[d] = idx.shape[d]
+    x = expand(input, xs)
+    ind = _make_like(_xp(idx).broadcast_to(idx, tuple(js)))
+    return gather(x, d, _wrap_index(ind, xs[d]))
+
+
+def _wrap_index(index, n):
+    """Negative indices counted from the end (an integer Tensor in, one out)."""
+    a = index._data
+    if a.size and int(a.min()) < 0:
+        if int(a.min()) < -n:
+            raise IndexError(f"index {int(a.min())} is out of bounds for dimension with size {n}")
+        a = _xp(a).where(a < 0, a + n, a)
+        return _make_like(a)
+    return index
+
+
+# ---------------------------------------------------------------------------- diff
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The n-th forward difference along dim: out[i] = x[i + 1] - x[i], applied n times,
+    after concatenating `prepend` and `append` (tensors of the same rank). Bool inputs
+    use logical xor, as PyTorch does."""
+    check_tensor(input, "diff")
+    n = _as_int(n, "diff", "n")
+    if input.ndim == 0:
+        raise RuntimeError("diff(): diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"diff(): order must be non-negative but got {n}")
+    d = _wrap_dim(dim, input.ndim, "diff")
+    parts = []
+    for name, t in (("prepend", prepend), (None, input), ("append", append)):
+        if t is None:
+            continue
+        check_tensor(t, "diff", name)
+        if t.ndim != input.ndim:
+            raise RuntimeError("diff(): diff expects prepend or append to be the same dimension "
+                               "as input")
+        parts.append(t)
+    x = cat(parts, d) if len(parts) > 1 else input
+    for _ in range(n):
+        length = x._data.shape[d]
+        if length == 0:
+            break
+        hi, lo = narrow(x, d, 1, length - 1), narrow(x, d, 0, length - 1)
+        x = (hi != lo) if x._data.dtype == np.bool_ else hi - lo
+    return x
+
+
+EXPORTS = [
+    "view_as", "reshape_as", "ravel", "narrow_copy", "moveaxis", "adjoint", "broadcast_shapes",
+    "meshgrid", "cartesian_prod", "combinations", "roll", "repeat_interleave", "tile", "rot90",
+    "diagonal", "diag_embed", "diag", "diagflat", "trace", "atleast_1d", "atleast_2d",
+    "atleast_3d", "hstack", "vstack", "row_stack", "dstack", "column_stack", "block_diag",
+    "tensor_split", "hsplit", "vsplit", "dsplit", "split_with_sizes", "take", "take_along_dim",
+    "diff",
+]
+
+TENSOR_METHODS = {
+    "view_as": view_as, "reshape_as": reshape_as, "ravel": ravel, "narrow_copy": narrow_copy,
+    "moveaxis": moveaxis, "movedim": movedim, "adjoint": adjoint, "roll": roll,
+    "repeat_interleave": repeat_interleave, "tile": tile, "rot90": rot90, "diagonal": diagonal,
+    "diag_embed": diag_embed, "diag": diag, "diagflat": diagflat, "trace": trace,
+    "tensor_split": tensor_split, "hsplit": hsplit, "vsplit": vsplit, "dsplit": dsplit,
+    "split_with_sizes": split_with_sizes, "unfold": unfold, "take": take,
+    "take_along_dim": take_along_dim, "diff": diff, "transpose": transpose,
+    "swapaxes": transpose, "swapdims": transpose, "squeeze": squeeze, "narrow": narrow,
+    "split": split, "unflatten": unflatten,
+    "H": property(lambda self: _matrix_transpose(self, "H")),
+    "mH": property(lambda self: _batch_transpose(self, "mH")),
+}
+
+
+def _matrix_transpose(x, name):
+    if x.ndim not in (0, 2):
+        raise RuntimeError(f"tensor.{name} is only supported on matrices (2-D tensors). Got "
+                           f"{x.ndim}-D tensor.")
+    return t(x)
+
+
+def _batch_transpose(x, name):
+    if x.ndim < 2:
+        raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of "
+                           f"matrices. Got {x.ndim}-D tensor.")
+    return transpose(x, -2, -1)
 
 
 # ---------------------------------------------------------------------------- pad
