@@ -1,4 +1,5 @@
-"""batch_norm, layer_norm and normalize.
+"""batch_norm, layer_norm, group_norm, instance_norm, rms_norm, local_response_norm and
+normalize.
 
 Batch norm and layer norm are the same computation over different dims: standardize x
 with the mean and the (biased) variance of the values it shares a statistic with,
@@ -7,7 +8,12 @@ with the mean and the (biased) variance of the values it shares a statistic with
 
 then scale and shift with the optional affine parameters, y = xhat * weight + bias.
 Batch norm takes statistics over every dim except the channel dim 1 (N, L, H, W...), one
-per channel; layer norm over the last len(normalized_shape) dims, one per sample.
+per channel; layer norm over the last len(normalized_shape) dims, one per sample; group
+norm over each group of C/G channels and the spatial dims, one per (sample, group);
+instance norm over the spatial dims, one per (sample, channel).
+
+RMS norm and local response norm divide by a root mean square instead of standardizing;
+they are compositions of differentiable ops (their derivatives follow from those).
 
 The standardization is one Function (`Standardize`, below, with its derivative); the
 affine part is ordinary broadcasting mul/add, whose gradients (dweight = sum(g * xhat),
@@ -27,7 +33,8 @@ from .reduction import norm as _norm
 
 _xp = backend.get_array_module
 
-__all__ = ["batch_norm", "layer_norm", "normalize"]
+__all__ = ["batch_norm", "layer_norm", "normalize", "group_norm", "instance_norm", "rms_norm",
+           "local_response_norm"]
 
 
 # ---------------------------------------------------------------------------- the core
@@ -251,3 +258,170 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):
         _wrap_dim(dim, input.ndim, "normalize")
     denom = _norm(input, p, dim, keepdim=True).clamp(min=eps)
     return input / denom
+
+
+# ---------------------------------------------------------------------------- group_norm
+def _check_float(input, fn):
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"{fn}(): expected a floating point input, got {input.dtype}")
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Group normalization (Wu & He 2018) of an (N, C, *) input: the C channels fall into
+    num_groups groups of C/G consecutive channels; each (sample, group) is standardized
+    with the mean and biased variance of its C/G * prod(*) values, then
+    y = xhat * weight[c] + bias[c] per channel. The derivative is Standardize's over each
+    group (x seen as (N, G, C/G * prod(*)), statistics over the last dim)."""
+    fn = "group_norm"
+    check_tensor(input, fn)
+    if isinstance(num_groups, bool) or not isinstance(num_groups, numbers.Integral):
+        raise TypeError(f"{fn}(): argument 'num_groups' must be int, not "
+                        f"{type(num_groups).__name__}")
+    shape = tuple(input._data.shape)
+    if len(shape) < 2:
+        raise RuntimeError("Expected at least 2 dimensions for input tensor but received "
+                           f"{len(shape)}")
+    n, c = shape[0], shape[1]
+    if num_groups <= 0 or c % num_groups != 0:
+        raise RuntimeError("Expected number of channels in input to be divisible by "
+                           f"num_groups, but got input of shape {list(shape)} and "
+                           f"num_groups={num_groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is None:
+            continue
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{fn}(): argument '{name}' must be Tensor or None, not "
+                            f"{type(t).__name__}")
+        if t.ndim != 1 or t.numel() != c:
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number "
+                               f"of channels in input, but got {name} of shape "
+                               f"{list(t.shape)} and input of shape {list(shape)}")
+    _check_float(input, fn)
+    param_shape = (1, c) + (1,) * (len(shape) - 2)
+    if input.numel() == 0:
+        return _affine(input * 1.0, weight, bias, param_shape)
+    grouped = input.reshape(n, int(num_groups), -1)
+    xhat, _, _ = _standardize(grouped, (2,), eps)
+    return _affine(xhat.reshape(shape), weight, bias, param_shape)
+
+
+# ---------------------------------------------------------------------------- instance_norm
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats=True, momentum=0.1, eps=1e-5):
+    """Instance normalization (Ulyanov et al. 2016) of an (N, C, *) input: each (sample,
+    channel) is standardized over its spatial dims *, then y = xhat * weight[c] + bias[c].
+
+    use_input_stats=True (training, or no running statistics): the statistics of each
+    instance; running_mean / running_var (C,), when given, are updated in place with the
+    average over the batch of the per-instance statistics (unbiased variance), as PyTorch:
+        running = (1 - momentum) * running + momentum * mean_n(stat[n, c])
+    use_input_stats=False: normalize with running_mean / running_var, constants.
+    The derivative is Standardize's over the spatial dims."""
+    fn = "instance_norm"
+    check_tensor(input, fn)
+    shape = tuple(input._data.shape)
+    if len(shape) < 2:
+        raise ValueError(f"{fn}(): expected an input of shape (N, C, *) with at least 2 dims, "
+                         f"got shape {shape}")
+    n, c = shape[0], shape[1]
+    spatial = 1
+    for s in shape[2:]:
+        spatial *= s
+    if use_input_stats and spatial == 1:
+        raise ValueError("Expected more than 1 spatial element when training, got input size "
+                         f"{_size_str(shape)}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        _check_per_channel(t, name, c, fn)
+    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+        _check_per_channel(t, name, c, fn)
+    _check_float(input, fn)
+    stat_shape = (1, c) + (1,) * (len(shape) - 2)
+    if not use_input_stats:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("Expected running_mean and running_var to be defined when "
+                               "use_input_stats is false")
+        return _batch_norm_eval(input, running_mean, running_var, weight, bias, eps,
+                                stat_shape)
+    if input.numel() == 0:
+        return _affine(input * 1.0, weight, bias, stat_shape)
+    dims = tuple(range(2, len(shape)))
+    xhat, mean, var = _standardize(input, dims, eps)
+    if running_mean is not None:
+        _update_running(running_mean, mean.mean(axis=0), float(momentum))
+    if running_var is not None:
+        _update_running(running_var, (var * (spatial / (spatial - 1))).mean(axis=0),
+                        float(momentum))
+    return _affine(xhat, weight, bias, stat_shape)
+
+
+# ---------------------------------------------------------------------------- rms_norm
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """Root-mean-square normalization (Zhang & Sennrich 2019) over the last
+    len(normalized_shape) dims:
+
+        y = x / sqrt(mean(x^2) + eps) * weight
+
+    with eps = the machine epsilon of the input's dtype when None (PyTorch's default).
+    Composed of mul, mean, rsqrt and mul, so its derivatives come from theirs:
+    dy/dx = r (g - x * mean(g * x) * r^2) for y = x * r, r = (mean(x^2) + eps)^(-1/2)."""
+    fn = "rms_norm"
+    check_tensor(input, fn)
+    if isinstance(normalized_shape, numbers.Integral):
+        normalized_shape = (int(normalized_shape),)
+    normalized_shape = tuple(int(s) for s in normalized_shape)
+    k = len(normalized_shape)
+    shape = tuple(input._data.shape)
+    if len(shape) < k or shape[len(shape) - k:] != normalized_shape:
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input "
+                           f"with shape [*{', '.join(map(str, normalized_shape))}], but got "
+                           f"input of size{list(shape)}")
+    if weight is not None:
+        if not isinstance(weight, Tensor):
+            raise TypeError(f"{fn}(): argument 'weight' must be Tensor or None, not "
+                            f"{type(weight).__name__}")
+        if tuple(weight._data.shape) != normalized_shape:
+            raise RuntimeError("Expected weight to be of same shape as normalized_shape, but "
+                               f"got weight of shape {list(weight._data.shape)} and "
+                               f"normalized_shape = {list(normalized_shape)}")
+    _check_float(input, fn)
+    if eps is None:
+        eps = float(_xp(input._data).finfo(input._data.dtype).eps)
+    dims = tuple(range(len(shape) - k, len(shape)))
+    if input.numel() == 0 or k == 0:
+        y = input * 1.0 if k else input * (input * input + eps).rsqrt()
+    else:
+        y = input * ((input * input).mean(dim=dims, keepdim=True) + eps).rsqrt()
+    return y if weight is None else y * weight
+
+
+# ---------------------------------------------------------------------------- local_response_norm
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """Local response normalization across channels (Krizhevsky et al. 2012) of an
+    (N, C, *) input:
+
+        y[c] = x[c] / (k + alpha / size * sum_{c' in window(c)} x[c']^2) ^ beta
+
+    the window running from c - size//2 to c + (size-1)//2, channels outside [0, C) counting
+    as zero (PyTorch's zero padding, and its division by `size` whatever the window's
+    overlap). Composed of pad, slicing, sums and pow: its derivative comes from those."""
+    fn = "local_response_norm"
+    check_tensor(input, fn)
+    dim = input.ndim
+    if dim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality input (got {dim} dimensions)")
+    if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size <= 0:
+        raise ValueError(f"{fn}(): 'size' must be a positive int, got {size!r}")
+    _check_float(input, fn)
+    if input.numel() == 0:
+        return input * 1.0
+    from .shape import pad as _pad
+    c = input._data.shape[1]
+    sq = input * input
+    # zero-pad the channel dim: size // 2 before, (size - 1) // 2 after
+    pads = [0, 0] * (dim - 2) + [size // 2, (size - 1) // 2]
+    padded = _pad(sq, tuple(pads))
+    total = padded[:, 0:c]
+    for j in range(1, size):
+        total = total + padded[:, j:j + c]
+    div = (total * (alpha / size) + k) ** beta
+    return input / div

@@ -23,3 +23,7 @@ from .distance import *  # noqa: F401,F403
 from .padding import *  # noqa: F401,F403
 from .pixelshuffle import *  # noqa: F401,F403
 from .fold import *  # noqa: F401,F403
+from .containers import ParameterList, ParameterDict  # noqa: E402,F401
+from .parameter import Buffer, UninitializedParameter, UninitializedBuffer  # noqa: E402,F401
+from . import parallel, modules  # noqa: E402,F401
+from .parallel import DataParallel  # noqa: E402,F401

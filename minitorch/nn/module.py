@@ -203,13 +203,15 @@ class Module:
 
     def __call__(self, *args, **kwargs):
         if not (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks
-                or self._backward_pre_hooks):
+                or self._backward_pre_hooks or _GLOBAL.active):
             return self.forward(*args, **kwargs)
         called = set()
         out = None
         try:
-            for hid, hook in tuple(self._forward_pre_hooks.items()):
-                if hid in self._forward_pre_hooks_with_kwargs:
+            for hid, hook in (*_GLOBAL.forward_pre_hooks.items(),
+                              *self._forward_pre_hooks.items()):
+                if hid in self._forward_pre_hooks_with_kwargs or \
+                        hid in _GLOBAL.forward_pre_hooks_with_kwargs:
                     result = hook(self, args, kwargs)
                     if result is not None:
                         if not (isinstance(result, tuple) and len(result) == 2):
@@ -221,15 +223,19 @@ class Module:
                     if result is not None:
                         args = result if isinstance(result, tuple) else (result,)
             bw_hook = None
-            full_hooks = list(self._backward_hooks.values())
-            if full_hooks or self._backward_pre_hooks:
-                bw_hook = _BackwardHook(self, full_hooks, list(self._backward_pre_hooks.values()))
+            full_hooks = [*_GLOBAL.backward_hooks.values(), *self._backward_hooks.values()]
+            pre_hooks = [*_GLOBAL.backward_pre_hooks.values(),
+                         *self._backward_pre_hooks.values()]
+            if full_hooks or pre_hooks:
+                bw_hook = _BackwardHook(self, full_hooks, pre_hooks)
                 args = bw_hook.setup_input_hook(args)
             out = self.forward(*args, **kwargs)
-            for hid, hook in tuple(self._forward_hooks.items()):
-                if hid in self._forward_hooks_always_called:
+            for hid, hook in (*_GLOBAL.forward_hooks.items(), *self._forward_hooks.items()):
+                if hid in self._forward_hooks_always_called or \
+                        hid in _GLOBAL.forward_hooks_always_called:
                     called.add(hid)
-                if hid in self._forward_hooks_with_kwargs:
+                if hid in self._forward_hooks_with_kwargs or \
+                        hid in _GLOBAL.forward_hooks_with_kwargs:
                     result = hook(self, args, kwargs, out)
                 else:
                     result = hook(self, args, out)
@@ -243,10 +249,13 @@ class Module:
                 out = bw_hook.setup_output_hook(out)
         except Exception:
             # hooks registered with always_call=True run even when forward failed
-            for hid, hook in tuple(self._forward_hooks.items()):
-                if hid in self._forward_hooks_always_called and hid not in called:
+            for hid, hook in (*_GLOBAL.forward_hooks.items(), *self._forward_hooks.items()):
+                always = hid in self._forward_hooks_always_called or \
+                    hid in _GLOBAL.forward_hooks_always_called
+                if always and hid not in called:
                     try:
-                        if hid in self._forward_hooks_with_kwargs:
+                        if hid in self._forward_hooks_with_kwargs or \
+                                hid in _GLOBAL.forward_hooks_with_kwargs:
                             hook(self, args, kwargs, out)
                         else:
                             hook(self, args, out)
@@ -872,11 +881,7 @@ class Module:
         error_msgs) runs before this module loads its entries (with_module: the module
         comes first)."""
         if with_module:
-            module = self
-
-            def wrapped(*args):
-                return hook(module, *args)
-            return _DictHandle(self._load_state_dict_pre_hooks, wrapped)
+            hook = _WithModule(hook, self)
         return _DictHandle(self._load_state_dict_pre_hooks, hook)
 
     def register_load_state_dict_pre_hook(self, hook):
@@ -990,6 +995,18 @@ def _assign(module, name, target, value):
         module._parameters[name] = Parameter(Tensor(value), target.requires_grad)
     else:
         module._buffers[name] = Tensor(value)
+
+
+class _WithModule:
+    """A hook called with its module first; a plain object so that copy.deepcopy of the
+    module gives a hook bound to the copy."""
+
+    def __init__(self, hook, module):
+        self.hook = hook
+        self.module = module
+
+    def __call__(self, *args, **kwargs):
+        return self.hook(self.module, *args, **kwargs)
 
 
 _LOADING = threading.local()
@@ -1206,3 +1223,62 @@ class _BackwardHook:
         res, self.output_index = self._wrap(args, on_output_grads)
         self.n_outputs = len(args)
         return res[0] if single else res
+
+
+# ------------------------------------------------------------------------------ global hooks
+class _GlobalHooks:
+    """Hooks that run for every Module (torch.nn.modules.module.register_module_*)."""
+
+    def __init__(self):
+        self.forward_pre_hooks = OrderedDict()
+        self.forward_pre_hooks_with_kwargs = set()
+        self.forward_hooks = OrderedDict()
+        self.forward_hooks_with_kwargs = set()
+        self.forward_hooks_always_called = set()
+        self.backward_hooks = OrderedDict()
+        self.backward_pre_hooks = OrderedDict()
+
+    @property
+    def active(self) -> bool:
+        return bool(self.forward_pre_hooks or self.forward_hooks or self.backward_hooks
+                    or self.backward_pre_hooks)
+
+
+_GLOBAL = _GlobalHooks()
+
+
+def register_module_forward_pre_hook(hook, *, with_kwargs: bool = False):
+    """A forward pre-hook (see Module.register_forward_pre_hook) run for every Module,
+    before the module's own."""
+    handle = _DictHandle(_GLOBAL.forward_pre_hooks, hook,
+                         (_GLOBAL.forward_pre_hooks_with_kwargs,))
+    if with_kwargs:
+        _GLOBAL.forward_pre_hooks_with_kwargs.add(handle.id)
+    return handle
+
+
+def register_module_forward_hook(hook, *, with_kwargs: bool = False,
+                                 always_call: bool = False):
+    """A forward hook (see Module.register_forward_hook) run for every Module, before the
+    module's own."""
+    handle = _DictHandle(_GLOBAL.forward_hooks, hook,
+                         (_GLOBAL.forward_hooks_with_kwargs,
+                          _GLOBAL.forward_hooks_always_called))
+    if with_kwargs:
+        _GLOBAL.forward_hooks_with_kwargs.add(handle.id)
+    if always_call:
+        _GLOBAL.forward_hooks_always_called.add(handle.id)
+    return handle
+
+
+def register_module_full_backward_hook(hook):
+    """A full backward hook (see Module.register_full_backward_hook) for every Module."""
+    return _DictHandle(_GLOBAL.backward_hooks, hook)
+
+
+def register_module_full_backward_pre_hook(hook):
+    """A full backward pre-hook for every Module."""
+    return _DictHandle(_GLOBAL.backward_pre_hooks, hook)
+
+
+register_module_backward_hook = register_module_full_backward_hook

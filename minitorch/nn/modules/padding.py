@@ -1,0 +1,5 @@
+"""torch.nn.modules.padding's import path: its classes, found in minitorch.nn (see
+_reexport.py)."""
+from ._reexport import install
+
+install(globals(), "padding")
