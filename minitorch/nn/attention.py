@@ -11,6 +11,11 @@ from .parameter import Parameter
 __all__ = ["MultiheadAttention"]
 
 
+class NonDynamicallyQuantizableLinear(Linear):
+    """A Linear under another name: MultiheadAttention's out_proj, as in PyTorch (whose
+    quantization tools treat it specially); it prints and saves as PyTorch's does."""
+
+
 class MultiheadAttention(Module):
     """Multi-head attention: out = concat_h(softmax(q_h k_h^T / sqrt(hd) + mask) v_h) Wo^T
     + bo, with q, k, v the in-projections of query, key and value (hd = embed_dim /
@@ -69,7 +74,7 @@ class MultiheadAttention(Module):
             self.in_proj_bias = Parameter(creation.empty(3 * embed_dim, **kw))
         else:
             self.register_parameter("in_proj_bias", None)
-        self.out_proj = Linear(embed_dim, embed_dim, bias=bias, **kw)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, **kw)
         if add_bias_kv:
             self.bias_k = Parameter(creation.empty((1, 1, embed_dim), **kw))
             self.bias_v = Parameter(creation.empty((1, 1, embed_dim), **kw))

@@ -1,5 +1,5 @@
-"""The Transformer encoder (PyTorch's TransformerEncoderLayer and TransformerEncoder) and a
-sinusoidal positional encoding.
+"""The Transformer (PyTorch's Transformer, TransformerEncoderLayer, TransformerEncoder,
+TransformerDecoderLayer, TransformerDecoder) and a sinusoidal positional encoding.
 
 An encoder layer is self-attention followed by a two-layer feed-forward network, each
 wrapped in a residual connection and a LayerNorm (Vaswani et al. 2017, Fig. 1 of
@@ -12,8 +12,21 @@ Xiong et al. 2020 for the two placements):
         x = x + dropout1(self_attn(norm1(x), ...))
         x = x + dropout2(linear2(dropout(activation(linear1(norm2(x))))))
 
-Submodules are named as in torch (self_attn, linear1, dropout, linear2, norm1, norm2,
-dropout1, dropout2), so state_dicts load both ways. There is no Function here: every step
+A decoder layer adds cross-attention over the encoder's output (`memory`) between the two:
+
+    post-norm: x = norm1(x + dropout1(self_attn(x, x, x, tgt_mask)))
+               x = norm2(x + dropout2(multihead_attn(x, memory, memory, memory_mask)))
+               x = norm3(x + dropout3(ff(x)))
+    pre-norm:  x = x + dropout1(self_attn(norm1(x), ...)); x = x + dropout2(
+               multihead_attn(norm2(x), memory, ...)); x = x + dropout3(ff(norm3(x)))
+
+nn.Transformer is an encoder (num_encoder_layers layers and a final LayerNorm) feeding a
+decoder (num_decoder_layers layers and a final LayerNorm), every weight matrix
+xavier_uniform_-initialized.
+
+Submodules are named as in torch (self_attn, multihead_attn, linear1, dropout, linear2,
+norm1..norm3, dropout1..dropout3; encoder.layers.N..., decoder.layers.N..., encoder.norm,
+decoder.norm), so state_dicts load both ways. There is no Function here: every step
 is an existing differentiable op, so gradients (and double backward) come from autograd.
 
 Differences from torch:
@@ -47,22 +60,34 @@ from .linear import Linear
 from .module import Module
 from .normalization import LayerNorm
 
-__all__ = ["TransformerEncoderLayer", "TransformerEncoder", "PositionalEncoding"]
+__all__ = ["Transformer", "TransformerEncoderLayer", "TransformerEncoder",
+           "TransformerDecoderLayer", "TransformerDecoder", "PositionalEncoding"]
 
 
-def _get_activation_fn(activation):
+def _get_activation_fn(activation, cls="TransformerEncoderLayer"):
     """'relu' / 'gelu' -> the functional; a callable (function or Module) is kept."""
     if isinstance(activation, str):
         if activation == "relu":
             return relu
         if activation == "gelu":
             return gelu
-        raise RuntimeError(f"TransformerEncoderLayer: activation should be relu/gelu, "
-                           f"not {activation}")
+        raise RuntimeError(f"activation should be relu/gelu, not {activation}")
     if not callable(activation):
-        raise TypeError(f"TransformerEncoderLayer: activation must be 'relu', 'gelu' or a "
-                        f"callable, got {type(activation).__name__}")
+        raise TypeError(f"{cls}: activation must be 'relu', 'gelu' or a callable, got "
+                        f"{type(activation).__name__}")
     return activation
+
+
+def _get_clones(module, n):
+    """n independent deep copies of module, in a ModuleList."""
+    return ModuleList([copy.deepcopy(module) for _ in range(n)])
+
+
+def _get_seq_len(src, batch_first):
+    """The sequence length of (S, E), (S, N, E) or (N, S, E) with batch_first."""
+    if src.dim() == 2:
+        return src.size(0)
+    return src.size(1 if batch_first else 0)
 
 
 def _check_positive_int(value, cls, arg):
@@ -290,3 +315,224 @@ class PositionalEncoding(Module):
     def extra_repr(self):
         return (f"d_model={self.d_model}, max_len={self.max_len}, "
                 f"batch_first={self.batch_first}")
+
+
+# ============================================================================ decoder
+def _check_tensor_arg(value, cls, arg, d_model):
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{cls}.forward(): '{arg}' must be a Tensor, got "
+                        f"{type(value).__name__}")
+    if value.ndim not in (2, 3) or value.shape[-1] != d_model:
+        raise ValueError(f"{cls}.forward(): '{arg}' must be (L, N, E), (N, L, E) with "
+                         f"batch_first or (L, E), with E = d_model = {d_model}; got shape "
+                         f"{tuple(value.shape)}")
+
+
+class TransformerDecoderLayer(Module):
+    """Self-attention over the target, cross-attention over the encoder's output
+    (`memory`) and a feed-forward network, each with a residual connection, dropout and
+    LayerNorm, as torch's nn.TransformerDecoderLayer (post-norm by default, pre-norm with
+    norm_first=True; see the module docstring).
+
+    forward(tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
+    memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
+    tgt (T, N, E) / memory (S, N, E) ((N, T, E), (N, S, E) with batch_first; or unbatched
+    (T, E), (S, E)); tgt_mask (T, T) and memory_mask (T, S), bool (True = may not attend)
+    or float (added to the scores); key padding masks (N, T) / (N, S), True = padding.
+    The gradient comes from the ops composed (residuals, attention, LayerNorm, Linear)."""
+
+    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=relu,
+                 layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True,
+                 device=None, dtype=None):
+        super().__init__()
+        from . import attention as _attention
+        cls = "TransformerDecoderLayer"
+        d_model = _check_positive_int(d_model, cls, "d_model")
+        nhead = _check_positive_int(nhead, cls, "nhead")
+        dim_feedforward = _check_positive_int(dim_feedforward, cls, "dim_feedforward")
+        dropout = _check_probability(dropout, cls)
+        kw = {"device": device, "dtype": dtype}
+        self.self_attn = _attention.MultiheadAttention(d_model, nhead, dropout=dropout,
+                                                       batch_first=batch_first, bias=bias,
+                                                       **kw)
+        self.multihead_attn = _attention.MultiheadAttention(d_model, nhead, dropout=dropout,
+                                                            batch_first=batch_first,
+                                                            bias=bias, **kw)
+        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, **kw)
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, **kw)
+        self.norm_first = bool(norm_first)
+        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+        self.norm3 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+        self.dropout1 = Dropout(dropout)
+        self.dropout2 = Dropout(dropout)
+        self.dropout3 = Dropout(dropout)
+        self.activation = _get_activation_fn(activation, cls)
+
+    def __setstate__(self, state):
+        state.setdefault("activation", relu)
+        super().__setstate__(state)
+
+    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None,
+                tgt_key_padding_mask=None, memory_key_padding_mask=None,
+                tgt_is_causal=False, memory_is_causal=False):
+        cls = "TransformerDecoderLayer"
+        d_model = self.linear1.in_features
+        _check_tensor_arg(tgt, cls, "tgt", d_model)
+        _check_tensor_arg(memory, cls, "memory", d_model)
+        x = tgt
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask,
+                                   tgt_is_causal)
+            x = x + self._mha_block(self.norm2(x), memory, memory_mask,
+                                    memory_key_padding_mask, memory_is_causal)
+            x = x + self._ff_block(self.norm3(x))
+        else:
+            x = self.norm1(x + self._sa_block(x, tgt_mask, tgt_key_padding_mask,
+                                              tgt_is_causal))
+            x = self.norm2(x + self._mha_block(x, memory, memory_mask,
+                                               memory_key_padding_mask, memory_is_causal))
+            x = self.norm3(x + self._ff_block(x))
+        return x
+
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal=False):
+        """Self-attention over the target, then dropout1."""
+        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                           is_causal=is_causal, need_weights=False)[0]
+        return self.dropout1(x)
+
+    def _mha_block(self, x, mem, attn_mask, key_padding_mask, is_causal=False):
+        """Cross-attention: queries from the target, keys and values from memory; then
+        dropout2."""
+        x = self.multihead_attn(x, mem, mem, attn_mask=attn_mask,
+                                key_padding_mask=key_padding_mask, is_causal=is_causal,
+                                need_weights=False)[0]
+        return self.dropout2(x)
+
+    def _ff_block(self, x):
+        """linear2(dropout(activation(linear1(x)))), then dropout3."""
+        x = self.linear2(self.dropout(self.activation(self.linear1(x))))
+        return self.dropout3(x)
+
+
+class TransformerDecoder(Module):
+    """A stack of num_layers deep copies of decoder_layer (`layers`, keys
+    layers.0.self_attn.in_proj_weight, ...) and an optional final `norm`, as torch's
+    nn.TransformerDecoder. forward(tgt, memory, tgt_mask=None, memory_mask=None,
+    tgt_key_padding_mask=None, memory_key_padding_mask=None, tgt_is_causal=None,
+    memory_is_causal=False) runs the layers in turn with the same memory and masks;
+    tgt_is_causal=None detects a causal tgt_mask (torch's rule)."""
+
+    def __init__(self, decoder_layer, num_layers, norm=None):
+        super().__init__()
+        if not isinstance(decoder_layer, Module):
+            raise TypeError(f"TransformerDecoder: 'decoder_layer' must be a Module, got "
+                            f"{type(decoder_layer).__name__}")
+        if isinstance(num_layers, bool) or not isinstance(num_layers, numbers.Integral) \
+                or num_layers < 0:
+            raise ValueError(f"TransformerDecoder: 'num_layers' must be a non-negative int, "
+                             f"got {num_layers!r}")
+        if norm is not None and not isinstance(norm, Module):
+            raise TypeError(f"TransformerDecoder: 'norm' must be a Module or None, got "
+                            f"{type(norm).__name__}")
+        self.layers = _get_clones(decoder_layer, int(num_layers))
+        self.num_layers = int(num_layers)
+        self.norm = norm
+
+    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None,
+                tgt_key_padding_mask=None, memory_key_padding_mask=None, tgt_is_causal=None,
+                memory_is_causal=False):
+        if not isinstance(tgt, Tensor):
+            raise TypeError(f"TransformerDecoder.forward(): 'tgt' must be a Tensor, got "
+                            f"{type(tgt).__name__}")
+        seq_len = None
+        if len(self.layers):
+            attn = getattr(self.layers[0], "self_attn", None)
+            seq_len = _get_seq_len(tgt, getattr(attn, "batch_first", False))
+        tgt_is_causal = _detect_is_causal_mask(tgt_mask, tgt_is_causal, seq_len)
+        output = tgt
+        for mod in self.layers:
+            output = mod(output, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                         tgt_key_padding_mask=tgt_key_padding_mask,
+                         memory_key_padding_mask=memory_key_padding_mask,
+                         tgt_is_causal=tgt_is_causal, memory_is_causal=memory_is_causal)
+        if self.norm is not None:
+            output = self.norm(output)
+        return output
+
+
+class Transformer(Module):
+    """The encoder-decoder Transformer of "Attention Is All You Need", as torch's
+    nn.Transformer: `encoder` (TransformerEncoder of num_encoder_layers layers and a final
+    LayerNorm, or custom_encoder) reads src; `decoder` (TransformerDecoder of
+    num_decoder_layers layers and a final LayerNorm, or custom_decoder) reads tgt and the
+    encoder's output. Every parameter with more than one dim is re-initialized with
+    xavier_uniform_ (as torch).
+
+    forward(src, tgt, src_mask=None, tgt_mask=None, memory_mask=None,
+    src_key_padding_mask=None, tgt_key_padding_mask=None, memory_key_padding_mask=None,
+    src_is_causal=None, tgt_is_causal=None, memory_is_causal=False) -> (T, N, E) (or
+    (N, T, E) with batch_first). ``Transformer.generate_square_subsequent_mask(sz)``
+    gives the causal float mask for tgt_mask."""
+
+    def __init__(self, d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6,
+                 dim_feedforward=2048, dropout=0.1, activation=relu, custom_encoder=None,
+                 custom_decoder=None, layer_norm_eps=1e-5, batch_first=False,
+                 norm_first=False, bias=True, device=None, dtype=None):
+        super().__init__()
+        kw = {"device": device, "dtype": dtype}
+        if custom_encoder is not None:
+            self.encoder = custom_encoder
+        else:
+            encoder_layer = TransformerEncoderLayer(d_model, nhead, dim_feedforward, dropout,
+                                                    activation, layer_norm_eps, batch_first,
+                                                    norm_first, bias, **kw)
+            encoder_norm = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+            self.encoder = TransformerEncoder(encoder_layer, num_encoder_layers, encoder_norm)
+        if custom_decoder is not None:
+            self.decoder = custom_decoder
+        else:
+            decoder_layer = TransformerDecoderLayer(d_model, nhead, dim_feedforward, dropout,
+                                                    activation, layer_norm_eps, batch_first,
+                                                    norm_first, bias, **kw)
+            decoder_norm = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+            self.decoder = TransformerDecoder(decoder_layer, num_decoder_layers, decoder_norm)
+        self._reset_parameters()
+        self.d_model = d_model
+        self.nhead = nhead
+        self.batch_first = batch_first
+
+    def forward(self, src, tgt, src_mask=None, tgt_mask=None, memory_mask=None,
+                src_key_padding_mask=None, tgt_key_padding_mask=None,
+                memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None,
+                memory_is_causal=False):
+        for name, t in (("src", src), ("tgt", tgt)):
+            if not isinstance(t, Tensor):
+                raise TypeError(f"Transformer.forward(): '{name}' must be a Tensor, got "
+                                f"{type(t).__name__}")
+        is_batched = src.dim() == 3
+        if not self.batch_first and is_batched and src.size(1) != tgt.size(1):
+            raise RuntimeError("the batch number of src and tgt must be equal")
+        if self.batch_first and is_batched and src.size(0) != tgt.size(0):
+            raise RuntimeError("the batch number of src and tgt must be equal")
+        if src.size(-1) != self.d_model or tgt.size(-1) != self.d_model:
+            raise RuntimeError("the feature number of src and tgt must be equal to d_model")
+        memory = self.encoder(src, mask=src_mask, src_key_padding_mask=src_key_padding_mask,
+                              is_causal=src_is_causal)
+        return self.decoder(tgt, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                            tgt_key_padding_mask=tgt_key_padding_mask,
+                            memory_key_padding_mask=memory_key_padding_mask,
+                            tgt_is_causal=tgt_is_causal, memory_is_causal=memory_is_causal)
+
+    @staticmethod
+    def generate_square_subsequent_mask(sz, device=None, dtype=None):
+        """The (sz, sz) causal mask: -inf above the diagonal, 0 elsewhere (float32 unless
+        `dtype`)."""
+        return _generate_square_subsequent_mask(sz, device=device, dtype=dtype)
+
+    def _reset_parameters(self):
+        from . import init
+        for p in self.parameters():
+            if p.dim() > 1:
+                init.xavier_uniform_(p)

@@ -40,7 +40,7 @@ FILES = {
         "InstanceNorm1d", "LazyInstanceNorm1d", "InstanceNorm2d", "LazyInstanceNorm2d",
         "InstanceNorm3d", "LazyInstanceNorm3d")),
     "lazy": (("lazy",), ("LazyModuleMixin",)),
-    "linear": (("linear", "lazy"), (
+    "linear": (("linear", "lazy", "attention"), (
         "Identity", "Linear", "NonDynamicallyQuantizableLinear", "Bilinear", "LazyLinear")),
     "loss": (("loss",), (
         "L1Loss", "NLLLoss", "NLLLoss2d", "PoissonNLLLoss", "GaussianNLLLoss", "KLDivLoss",
