@@ -1,4 +1,5 @@
-"""minitorch.optim: optimizers, learning-rate schedulers and early stopping (PyTorch's API).
+"""minitorch.optim: optimizers, learning-rate schedulers, weight averaging and early
+stopping (PyTorch's API).
 
 Typical loop::
 
@@ -11,6 +12,11 @@ Typical loop::
             loss.backward()
             optimizer.step()
         scheduler.step()
+
+Optimizers: SGD, Adam, AdamW, Adagrad, Adadelta, RMSprop, Adamax, NAdam, RAdam, ASGD,
+Rprop, Adafactor, SparseAdam (dense gradients: see its docstring) and LBFGS (which needs
+``step(closure)``). Each follows torch's update rule operation for operation and keeps
+torch's state_dict layout.
 """
 from .optimizer import Optimizer
 from . import optimizer
@@ -19,8 +25,18 @@ from .adagrad import Adagrad
 from .adadelta import Adadelta
 from .rmsprop import RMSprop
 from .adam import Adam, AdamW
+from .adamax import Adamax
+from .nadam import NAdam
+from .radam import RAdam
+from .asgd import ASGD
+from .rprop import Rprop
+from .adafactor import Adafactor
+from .sparse_adam import SparseAdam
+from .lbfgs import LBFGS
 from . import lr_scheduler
+from . import swa_utils
 from .early_stopping import EarlyStopping
 
-__all__ = ["Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW",
-           "lr_scheduler", "optimizer", "EarlyStopping"]
+__all__ = ["Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW", "Adamax",
+           "NAdam", "RAdam", "ASGD", "Rprop", "Adafactor", "SparseAdam", "LBFGS",
+           "lr_scheduler", "swa_utils", "optimizer", "EarlyStopping"]

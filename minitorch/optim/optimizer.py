@@ -18,9 +18,10 @@ with ``load_state_dict`` (a torch optimizer's ``state_dict`` loads too).
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 import copy
+import functools
 import warnings
 
 import numpy as np
@@ -30,7 +31,8 @@ from ..tensor import Tensor, _make
 from ..autograd.grad_mode import enable_grad
 from ..nn.module import zero_grads
 
-__all__ = ["Optimizer", "required"]
+__all__ = ["Optimizer", "required", "register_optimizer_step_pre_hook",
+           "register_optimizer_step_post_hook"]
 
 
 class _RequiredParameter:
@@ -50,6 +52,25 @@ def _to_scalar(x):
     return x
 
 
+def _check_lr(lr, message: str = "Invalid learning rate: {}") -> None:
+    """torch's checks of ``lr``: a number, or a 1-element tensor, that is >= 0."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    if not 0.0 <= _to_scalar(lr):
+        raise ValueError(message.format(lr))
+
+
+def _check_betas(betas) -> tuple:
+    """``betas`` as a pair of numbers in [0, 1), with torch's messages."""
+    betas = tuple(_to_scalar(b) for b in betas)
+    if len(betas) != 2:
+        raise ValueError(f"betas must be a pair (beta1, beta2), got {len(betas)} values")
+    for i, b in enumerate(betas):
+        if not 0.0 <= b < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {b}")
+    return betas
+
+
 def _as_state_array(value, fn: str):
     """A state value (minitorch tensor, torch tensor, NumPy/CuPy array) as an array."""
     if isinstance(value, Tensor):
@@ -64,6 +85,75 @@ def _as_state_array(value, fn: str):
 def _is_tensor_like(value) -> bool:
     return (isinstance(value, Tensor) or backend.is_array(value)
             or (hasattr(value, "detach") and hasattr(value, "cpu") and hasattr(value, "numpy")))
+
+
+class _HookHandle:
+    """Returned by the ``register_*_hook`` methods: ``remove()`` takes the hook out again
+    (also usable as a context manager), as torch.utils.hooks.RemovableHandle."""
+
+    _next_id = 0
+
+    def __init__(self, table: dict):
+        self._table = table
+        self.id = _HookHandle._next_id
+        _HookHandle._next_id += 1
+
+    def remove(self) -> None:
+        self._table.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _add_hook(table: dict, hook, prepend: bool = False) -> _HookHandle:
+    if not callable(hook):
+        raise TypeError(f"hook must be callable, got {type(hook).__name__}")
+    handle = _HookHandle(table)
+    table[handle.id] = hook
+    if prepend:
+        table.move_to_end(handle.id, last=False)
+    return handle
+
+
+_global_step_pre_hooks: OrderedDict = OrderedDict()
+_global_step_post_hooks: OrderedDict = OrderedDict()
+
+
+def register_optimizer_step_pre_hook(hook) -> _HookHandle:
+    """A hook ``hook(optimizer, args, kwargs)`` run before every optimizer's step(); it may
+    return ``(new_args, new_kwargs)``. Returns a handle whose ``remove()`` unregisters it."""
+    return _add_hook(_global_step_pre_hooks, hook)
+
+
+def register_optimizer_step_post_hook(hook) -> _HookHandle:
+    """A hook ``hook(optimizer, args, kwargs)`` run after every optimizer's step()."""
+    return _add_hook(_global_step_post_hooks, hook)
+
+
+def _hooked_step(step):
+    """Wrap a class's ``step`` so the step hooks (global and per optimizer) run around it,
+    as torch's ``profile_hook_step``. Applied once per class, by ``Optimizer.__init__``."""
+
+    @functools.wraps(step)
+    def wrapper(self, *args, **kwargs):
+        for hook in (*_global_step_pre_hooks.values(), *self._optimizer_step_pre_hooks.values()):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(f"{hook} must return None or a tuple of (new_args, "
+                                       f"new_kwargs), but got {result}.")
+                args, kwargs = result
+        out = step(self, *args, **kwargs)
+        self._optimizer_step_code()
+        for hook in (*self._optimizer_step_post_hooks.values(), *_global_step_post_hooks.values()):
+            hook(self, args, kwargs)
+        return out
+
+    wrapper.hooked = True
+    return wrapper
 
 
 class Optimizer:
@@ -82,6 +172,13 @@ class Optimizer:
 
     def __init__(self, params, defaults: dict):
         self.defaults = defaults
+        self._optimizer_step_pre_hooks: OrderedDict = OrderedDict()
+        self._optimizer_step_post_hooks: OrderedDict = OrderedDict()
+        self._optimizer_state_dict_pre_hooks: OrderedDict = OrderedDict()
+        self._optimizer_state_dict_post_hooks: OrderedDict = OrderedDict()
+        self._optimizer_load_state_dict_pre_hooks: OrderedDict = OrderedDict()
+        self._optimizer_load_state_dict_post_hooks: OrderedDict = OrderedDict()
+        self._patch_step_function()
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of "
                             f"Tensors or dicts, but got {type(params).__name__}")
@@ -231,12 +328,55 @@ class Optimizer:
         """Record an in-place change of the parameter (its version counter)."""
         p._vc[0] += 1
 
+    # ------------------------------------------------------------------ hooks
+    def _patch_step_function(self) -> None:
+        """Make the step hooks run around this class's ``step`` (once per class)."""
+        cls = type(self)
+        step = cls.__dict__.get("step")
+        if step is None:
+            # inherited: wrap it on this class so the parent's own class stays as it is
+            step = cls.step
+        if not getattr(step, "hooked", False):
+            cls.step = _hooked_step(step)
+
+    def _optimizer_step_code(self) -> None:
+        """An empty method called after every step (profilers hook here in torch)."""
+
+    def register_step_pre_hook(self, hook) -> _HookHandle:
+        """``hook(optimizer, args, kwargs)`` runs before each step(); it may return
+        ``(new_args, new_kwargs)`` to replace the arguments. Returns a removable handle."""
+        return _add_hook(self._optimizer_step_pre_hooks, hook)
+
+    def register_step_post_hook(self, hook) -> _HookHandle:
+        """``hook(optimizer, args, kwargs)`` runs after each step()."""
+        return _add_hook(self._optimizer_step_post_hooks, hook)
+
+    def register_state_dict_pre_hook(self, hook, prepend: bool = False) -> _HookHandle:
+        """``hook(optimizer)`` runs at the start of state_dict()."""
+        return _add_hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
+
+    def register_state_dict_post_hook(self, hook, prepend: bool = False) -> _HookHandle:
+        """``hook(optimizer, state_dict)`` runs at the end of state_dict(); a returned dict
+        replaces the state dict."""
+        return _add_hook(self._optimizer_state_dict_post_hooks, hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook, prepend: bool = False) -> _HookHandle:
+        """``hook(optimizer, state_dict)`` runs before load_state_dict() reads the state; a
+        returned dict is loaded instead."""
+        return _add_hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook, prepend: bool = False) -> _HookHandle:
+        """``hook(optimizer)`` runs at the end of load_state_dict()."""
+        return _add_hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
+
     # ------------------------------------------------------------------ state_dict
     def state_dict(self) -> dict:
         """The optimizer's state as ``{"state": {index: {...}}, "param_groups": [...]}``.
 
         Parameters are named by their index in group order; the state tensors are the
         optimizer's own (not copies), as in torch."""
+        for hook in self._optimizer_state_dict_pre_hooks.values():
+            hook(self)
         mapping: dict[int, int] = {}
         start = 0
 
@@ -252,7 +392,12 @@ class Optimizer:
         param_groups = [pack_group(g) for g in self.param_groups]
         packed_state = {(mapping[id(k)] if isinstance(k, Tensor) else k): v
                         for k, v in self.state.items()}
-        return {"state": packed_state, "param_groups": param_groups}
+        state_dict = {"state": packed_state, "param_groups": param_groups}
+        for hook in self._optimizer_state_dict_post_hooks.values():
+            result = hook(self, state_dict)
+            if result is not None:
+                state_dict = result
+        return state_dict
 
     def load_state_dict(self, state_dict: dict) -> None:
         """Load a state from ``state_dict()`` (this optimizer's or torch's format).
@@ -261,6 +406,11 @@ class Optimizer:
         parameter's device and (for floating parameters) cast to its dtype; ``step``
         keeps its dtype, on the CPU."""
         name = type(self).__name__
+        state_dict = state_dict.copy() if isinstance(state_dict, dict) else state_dict
+        for hook in self._optimizer_load_state_dict_pre_hooks.values():
+            result = hook(self, state_dict)
+            if result is not None:
+                state_dict = result
         if not isinstance(state_dict, dict) or "state" not in state_dict or \
                 "param_groups" not in state_dict:
             raise ValueError(f"{name}.load_state_dict(): expected a dict with 'state' and "
@@ -319,19 +469,34 @@ class Optimizer:
 
         param_groups = [update_group(g, ng) for g, ng in zip(groups, saved_groups)]
         self.__setstate__({"state": state, "param_groups": param_groups})
+        for hook in self._optimizer_load_state_dict_post_hooks.values():
+            hook(self)
 
     # Keys a subclass fills into param groups that lack them (older checkpoints).
     _group_defaults: dict = {}
 
+    # Per-parameter state entries that torch keeps as 0-d float32 tensors on the CPU.
+    _scalar_state_keys: tuple = ("step",)
+
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        for attr in ("_optimizer_step_pre_hooks", "_optimizer_step_post_hooks",
+                     "_optimizer_state_dict_pre_hooks", "_optimizer_state_dict_post_hooks",
+                     "_optimizer_load_state_dict_pre_hooks",
+                     "_optimizer_load_state_dict_post_hooks"):
+            if attr not in self.__dict__:
+                setattr(self, attr, OrderedDict())
+        self._patch_step_function()
         for group in self.param_groups:
             for key, value in self._group_defaults.items():
                 group.setdefault(key, value)
         # a step saved as a plain number (e.g. a hand-written checkpoint) becomes a tensor
         for s in self.state.values():
-            if isinstance(s, dict) and "step" in s and not isinstance(s["step"], Tensor):
-                s["step"] = self._step_tensor(float(s["step"]))
+            if not isinstance(s, dict):
+                continue
+            for key in self._scalar_state_keys:
+                if key in s and not isinstance(s[key], Tensor):
+                    s[key] = self._step_tensor(float(s[key]))
 
     def __getstate__(self) -> dict:
         return {"defaults": self.defaults, "state": self.state,
