@@ -26,14 +26,18 @@ from .. import backend
 from ..autograd.function import Function
 from ..tensor import Tensor, _make
 from ._util import check_tensor, broadcast_shapes, input_shape
-from .activation import log_softmax
+from .activation import log_softmax, LogSigmoid, softplus
 from .elementwise import where, sigmoid, log, log1p, clamp
 from .indexing import ScatterAdd
 
 _xp = backend.get_array_module
 
 __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
-           "binary_cross_entropy", "binary_cross_entropy_with_logits"]
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
+           "poisson_nll_loss", "gaussian_nll_loss", "margin_ranking_loss",
+           "hinge_embedding_loss", "cosine_embedding_loss", "soft_margin_loss",
+           "multilabel_soft_margin_loss", "multilabel_margin_loss", "multi_margin_loss",
+           "triplet_margin_loss", "triplet_margin_with_distance_loss", "ctc_loss"]
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -406,22 +410,6 @@ def _cross_entropy_probs(input, target, weight, cdim, n_classes, reduction, eps)
 
 
 # ============================================================================ binary
-class LogSigmoid(Function):
-    """y = log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|))  (exp never overflows);
-    dx = g * sigmoid(-x)."""
-
-    @staticmethod
-    def forward(ctx, x):
-        xp = _xp(x)
-        ctx.save_for_backward(x)
-        return xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x)))
-
-    @staticmethod
-    def backward(ctx, g):
-        x, = ctx.saved_tensors
-        return g * sigmoid(-x)
-
-
 class BinaryCrossEntropy(Function):
     """Elementwise BCE of probabilities x against targets y, PyTorch's clamped form:
 
@@ -508,3 +496,590 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         _check_broadcasts_to(fn, weight, "weight", shape)
         loss = loss * weight
     return _reduce(loss, reduction)
+
+
+# ============================================================================ divergences
+def _float_operands(fn, *named):
+    for arg, t in named:
+        check_tensor(t, fn, arg)
+        _check_float(t, fn, arg)
+
+
+def _xlogx(t: Tensor) -> Tensor:
+    """t * log(t), and 0 where t == 0 (PyTorch's xlogy(t, t)); differentiable where t > 0."""
+    zero = t == 0
+    return where(zero, 0.0, t * log(where(zero, 1.0, t)))
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """Kullback-Leibler divergence with `input` given as log-probabilities:
+
+        log_target=False:  loss = target * (log(target) - input)   (0 where target == 0)
+        log_target=True:   loss = exp(target) * (target - input)
+
+    reduction 'batchmean' divides the sum by the batch size input.size(0), which is the
+    KL divergence per sample; 'mean' divides by the number of elements (with PyTorch's
+    warning). d/dinput = -target (or -exp(target)); d/dtarget = log(target) + 1 - input
+    (or exp(target) (target - input + 1))."""
+    fn = "kl_div"
+    if size_average is not None or reduce is not None:
+        reduction = legacy_reduction(size_average, reduce)
+    else:
+        if reduction == "mean":
+            warnings.warn("reduction: 'mean' divides the total loss by both the batch size and "
+                          "the support size.'batchmean' divides only by the batch size, and "
+                          "aligns with the KL div math definition.'mean' will be changed to "
+                          "behave the same as 'batchmean' in the next major release.",
+                          UserWarning, stacklevel=2)
+        if reduction != "batchmean":
+            check_reduction(reduction, fn)
+    return _kl_div(input, target, reduction, log_target)
+
+
+def _kl_div(input, target, reduction, log_target):
+    """kl_div without the argument juggling (torch.kl_div, which does not warn)."""
+    fn = "kl_div"
+    _float_operands(fn, ("input", input), ("target", target))
+    broadcast_shapes(_shape(input), _shape(target), fn)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        loss = _xlogx(target) - target * input
+    if reduction == "batchmean":
+        total = loss.sum()
+        return total / input._data.shape[0] if input.ndim != 0 else total
+    return _reduce(loss, reduction)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
+                     reduce=None, reduction="mean"):
+    """Negative log-likelihood of a Poisson target with rate r:
+
+        log_input=True  (input = log r):  loss = exp(input) - target * input
+        log_input=False (input = r):      loss = input - target * log(input + eps)
+
+    full=True adds Stirling's approximation of log(target!),
+    target log(target) - target + log(2 pi target) / 2, for targets > 1 (0 elsewhere)."""
+    fn = "poisson_nll_loss"
+    reduction = _reduction(fn, size_average, reduce, reduction)
+    _float_operands(fn, ("input", input), ("target", target))
+    broadcast_shapes(_shape(input), _shape(target), fn)
+    if log_input:
+        loss = input.exp() - target * input
+    else:
+        loss = input - target * log(input + eps)
+    if full:
+        small = target <= 1
+        t = where(small, 2.0, target)           # no log(0) in the branch that is masked out
+        stirling = t * log(t) - t + 0.5 * log(t * (2 * np.pi))
+        loss = loss + where(small, 0.0, stirling)
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """Negative log-likelihood of `target` under a Gaussian with mean `input` and variance
+    `var`:  loss = (log(max(var, eps)) + (input - target)^2 / max(var, eps)) / 2
+    (+ log(2 pi) / 2 with full=True). `var` has the input's shape (heteroscedastic), or one
+    dim fewer, or a size-1 dim where the input has more (shared), or is a float. As in
+    PyTorch the clamp at eps acts on the value only: the gradient passes as if unclamped."""
+    fn = "gaussian_nll_loss"
+    _float_operands(fn, ("input", input), ("target", target))
+    if isinstance(var, (int, float)) and not isinstance(var, bool):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        from ..creation import full as _full
+        var = _full(tuple(input.shape), float(var), dtype=input.dtype, device=input.device)
+    else:
+        check_tensor(var, fn, "var")
+        if var._data.size and bool((var._data < 0).any()):
+            raise ValueError("var has negative entry/entries")
+    vs, xs = _shape(var), _shape(input)
+    if vs != xs:
+        if xs[:-1] == vs:
+            var = var.unsqueeze(-1)
+        elif not (len(xs) == len(vs) and sum(v for x, v in zip(xs, vs) if x != v) == 1):
+            raise ValueError("var is of incorrect size")
+    check_reduction(reduction, fn)
+    vd = var.detach()
+    var = var + (clamp(vd, min=eps) - vd)
+    loss = 0.5 * (log(var) + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * np.log(2 * np.pi)  # host: a Python constant
+    return _reduce(loss, reduction)
+
+
+# ============================================================================ margins
+def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None,
+                        reduction="mean"):
+    """max(0, -target * (input1 - input2) + margin), target in {1, -1} saying which input
+    should rank higher. d/dinput1 = -target where the hinge is active, d/dinput2 = target."""
+    fn = "margin_ranking_loss"
+    reduction = _reduction(fn, size_average, reduce, reduction)
+    for arg, t in (("input1", input1), ("input2", input2), ("target", target)):
+        check_tensor(t, fn, arg)
+    if not input1.ndim == input2.ndim == target.ndim:
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension "
+                           f"but got sizes: input1: {input1.shape}, input2: {input2.shape}, "
+                           f"target: {target.shape} ")
+    loss = clamp(-target * (input1 - input2) + margin, min=0)
+    return _reduce(loss, reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
+                         reduction="mean"):
+    """input where target == 1, max(0, margin - input) where target == -1 (input is
+    usually a distance; target says similar (1) or dissimilar (-1))."""
+    fn = "hinge_embedding_loss"
+    reduction = _reduction(fn, size_average, reduce, reduction)
+    check_tensor(input, fn, "input")
+    check_tensor(target, fn, "target")
+    margin_part = where(target != 1, clamp(margin - input, min=0), 0.0)
+    self_part = where(target != -1, input, 0.0)
+    return _reduce(margin_part + self_part, reduction)
+
+
+_COS_EPS = 1e-12
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None,
+                          reduction="mean"):
+    """1 - cos(x1, x2) where target == 1, max(0, cos(x1, x2) - margin) where target == -1,
+    with cos = x1.x2 / sqrt((|x1|^2 + 1e-12) (|x2|^2 + 1e-12)) over the feature dim
+    (PyTorch's formula). Inputs (N, D) with target (N,), or (D,) with a 0-d target."""
+    fn = "cosine_embedding_loss"
+    reduction = _reduction(fn, size_average, reduce, reduction)
+    for arg, t in (("input1", input1), ("input2", input2), ("target", target)):
+        check_tensor(t, fn, arg)
+    td = target.ndim
+    if td not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    need = 2 if td == 1 else 1
+    if input1.ndim != need or input2.ndim != need:
+        raise RuntimeError(f"{td}D target tensor expects {need}D input tensors, but found inputs "
+                           f"with sizes {list(input1.shape)} and {list(input2.shape)}.")
+    prod = (input1 * input2).sum(td)
+    mag1 = (input1 * input1).sum(td) + _COS_EPS
+    mag2 = (input2 * input2).sum(td) + _COS_EPS
+    cos = prod / (mag1 * mag2).sqrt()
+    pos = where(target == 1, 1 - cos, 0.0)
+    neg = where(target == -1, clamp(cos - margin, min=0), 0.0)
+    return _reduce(pos + neg, reduction)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """log(1 + exp(-target * input)) (two-class logistic loss, target in {1, -1}), computed
+    as a softplus so it never overflows. d/dinput = -target * sigmoid(-target * input)."""
+    fn = "soft_margin_loss"
+    reduction = _reduction(fn, size_average, reduce, reduction)
+    _pointwise_pair(fn, input, target)
+    return _reduce(softplus(-(input * target), 1.0, float("inf")), reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
+                                reduction="mean"):
+    """Per-class binary logistic loss averaged over the C classes (last dim):
+    loss_n = -sum_c w_c (y_c logsig(x_c) + (1 - y_c) logsig(-x_c)) / C."""
+    fn = "multilabel_soft_margin_loss"
+    reduction = _reduction(fn, size_average, reduce, reduction)
+    check_tensor(input, fn, "input")
+    check_tensor(target, fn, "target")
+    _check_float(input, fn, "input")
+    loss = -(target * LogSigmoid.apply(input) + (1 - target) * LogSigmoid.apply(-input))
+    if weight is not None:
+        check_tensor(weight, fn, "weight")
+        loss = loss * weight
+    cdim = input.ndim - 1
+    loss = loss.sum(cdim) / input._data.shape[cdim]
+    return _reduce(loss, reduction)
+
+
+def _class_rows(fn, input, target):
+    """input as (N, C) rows (a 1-d input is one row), checked to be floating point."""
+    check_tensor(input, fn, "input")
+    check_tensor(target, fn, "target")
+    _check_float(input, fn, "input")
+    if input.ndim not in (1, 2) or input._data.size == 0 and input.ndim == 1:
+        raise RuntimeError(f"{fn}(): Expected non-empty vector or matrix with optional 0-dim "
+                           f"batch size, but got: {list(input.shape)}")
+    if target._data.dtype != np.int64:
+        raise RuntimeError(f"{fn}(): expected scalar type Long but found {target.dtype} for "
+                           "argument 'target'")
+    return input.reshape(-1, input._data.shape[-1])
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Multi-class multi-label hinge loss. Each row of `target` (int64, the input's shape)
+    lists the sample's classes, ended by the first -1. With J those classes:
+
+        loss_n = sum_{j in J} sum_{i not in J} max(0, 1 - (x[j] - x[i])) / C
+
+    built from relu, products with constant masks and sums, so every derivative follows."""
+    fn = "multilabel_margin_loss"
+    reduction = _reduction(fn, size_average, reduce, reduction)
+    x = _class_rows(fn, input, target)
+    if _shape(target) != _shape(input):
+        raise RuntimeError(f"{fn}(): inconsistent target size: {list(target.shape)} for input "
+                           f"of size: {list(input.shape)}")
+    xp = _xp(x._data)
+    n, c = x._data.shape
+    t = target._data.reshape(n, c)
+    listed = xp.cumprod(t >= 0, axis=1).astype(bool)          # entries before the first -1
+    if bool((listed & (t >= c)).any()):
+        raise RuntimeError(f"{fn}(): argument #2 'target' is out of range: class indices must be "
+                           f"in [0, {c - 1}] (or -1 to end the list)")
+    counts = xp.zeros((n, c), dtype=x._data.dtype)              # how often class j is listed
+    rows = xp.broadcast_to(xp.arange(n)[:, None], (n, c))
+    _count_listed(xp, counts, rows, t, listed)
+    weights = counts[:, :, None] * (counts == 0)[:, None, :]   # (n, j, i): j listed, i not
+    hinge = (1 - x.unsqueeze(2) + x.unsqueeze(1)).relu()
+    loss = (hinge * _make(weights)).sum((1, 2)) / c
+    if input.ndim == 1:
+        loss = loss.reshape(())
+    return _reduce(loss, reduction)
+
+
+def _count_listed(xp, counts, rows, t, listed):
+    """counts[r, t[r, k]] += 1 for every listed entry (repeats count twice, as PyTorch)."""
+    flat = rows[listed] * counts.shape[1] + t[listed]
+    counts.reshape(-1)[...] += xp.bincount(flat, minlength=counts.size).astype(counts.dtype)
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
+                      reduce=None, reduction="mean"):
+    """Multi-class hinge loss: with y the target class of a sample,
+
+        loss_n = sum_{i != y} w_y max(0, margin - x[y] + x[i])^p / C      (p = 1 or 2)
+
+    built from gather, relu and sums, so every derivative follows."""
+    fn = "multi_margin_loss"
+    reduction = _reduction(fn, size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None:
+        check_tensor(weight, fn, "weight")
+        if weight.ndim != 1:
+            raise ValueError("weight must be one-dimensional")
+    x = _class_rows(fn, input, target)
+    n, c = x._data.shape
+    t = target._data.reshape(-1)
+    if t.shape[0] != n:
+        raise RuntimeError(f"{fn}(): inconsistent target size: {list(target.shape)} for input of "
+                           f"size: {list(input.shape)}")
+    if t.size and (int(t.min()) < 0 or int(t.max()) >= c):
+        raise RuntimeError("target out of range")
+    xp = _xp(x._data)
+    idx = _make(xp.ascontiguousarray(t[:, None]))
+    z = (margin - x.gather(1, idx) + x).relu()
+    h = z if p == 1 else z * z
+    if weight is not None:
+        if weight._data.shape[0] != c:
+            raise RuntimeError(f"{fn}(): inconsistent weight size, expected {c} but got "
+                               f"{list(weight.shape)}")
+        h = h * weight[_make(xp.asarray(t))].unsqueeze(1)
+    not_y = _make((xp.arange(c)[None, :] != t[:, None]).astype(x._data.dtype))
+    loss = (h * not_y).sum(1) / c
+    if input.ndim == 1:
+        loss = loss.reshape(())
+    return _reduce(loss, reduction)
+
+
+def _triplet_dims(fn, anchor, positive, negative):
+    for arg, t in (("anchor", anchor), ("positive", positive), ("negative", negative)):
+        check_tensor(t, fn, arg)
+    a, p, n = anchor.ndim, positive.ndim, negative.ndim
+    if not a == p == n:
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the "
+                           f"same number of dimensions, but got: anchor {a}D, positive {p}D, "
+                           f"and negative {n}D inputs")
+
+
+def _triplet(dist, anchor, positive, negative, margin, swap, reduction):
+    """max(0, margin + d(a, p) - d(a, n)), with d(a, n) replaced by min(d(a, n), d(p, n))
+    when swap is set (the 'distance swap')."""
+    from .elementwise import minimum
+    d_pos = dist(anchor, positive)
+    d_neg = dist(anchor, negative)
+    if swap:
+        d_neg = minimum(d_neg, dist(positive, negative))
+    return _reduce(clamp(margin + d_pos - d_neg, min=0), reduction)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
+                        size_average=None, reduce=None, reduction="mean"):
+    """Triplet loss max(0, margin + ||a - p + eps||_p - ||a - n + eps||_p) per sample
+    (pairwise_distance over the last dim); swap: use the smaller of d(a, n) and d(p, n)."""
+    fn = "triplet_margin_loss"
+    reduction = _reduction(fn, size_average, reduce, reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    _triplet_dims(fn, anchor, positive, negative)
+    from .distance import pairwise_distance
+
+    def dist(a, b):
+        return pairwise_distance(a, b, p, eps)
+    return _triplet(dist, anchor, positive, negative, margin, swap, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
+                                      margin=1.0, swap=False, reduction="mean"):
+    """Triplet loss with any distance function (default pairwise_distance):
+    max(0, margin + d(a, p) - d(a, n)), swap as in triplet_margin_loss."""
+    fn = "triplet_margin_with_distance_loss"
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    _triplet_dims(fn, anchor, positive, negative)
+    if distance_function is None:
+        from .distance import pairwise_distance as distance_function
+    return _triplet(distance_function, anchor, positive, negative, margin, swap, reduction)
+
+
+# ============================================================================ CTC
+def _lse(*terms):
+    """log(sum(exp(t))) of same-shaped arrays, elementwise; -inf where every term is -inf."""
+    xp = _xp(terms[0])
+    m = terms[0]
+    for t in terms[1:]:
+        m = xp.maximum(m, t)
+    safe = xp.where(xp.isfinite(m), m, 0)
+    total = sum(xp.exp(t - safe) for t in terms)
+    with np.errstate(divide="ignore"):
+        return xp.where(xp.isfinite(m), xp.log(total) + safe, m)
+
+
+def _shift(a, k, fill):
+    """a shifted right by k along the last axis (the first k entries become `fill`)."""
+    xp = _xp(a)
+    out = xp.full_like(a, fill)
+    out[..., k:] = a[..., :a.shape[-1] - k]
+    return out
+
+
+def _ctc_alpha(lpe, skip, valid, in_len):
+    """Forward variables in log space, alpha[t, n, s] = log P(the first t+1 frames emit the
+    prefix ext[:s+1] of the extended label sequence ext = (blank, l1, blank, l2, ..., blank)):
+
+        alpha[0, s]  = lp[0, ext_s] for s in {0, 1}, -inf elsewhere
+        alpha[t, s]  = lse(alpha[t-1, s], alpha[t-1, s-1], alpha[t-1, s-2] if skip_s)
+                       + lp[t, ext_s]
+
+    where skip_s allows jumping over a blank between two different labels."""
+    xp = _xp(lpe)
+    T = lpe.shape[0]
+    alpha = xp.full(lpe.shape, -np.inf, dtype=lpe.dtype)
+    alpha[0, :, :2] = lpe[0, :, :2]
+    alpha[0] = xp.where(valid, alpha[0], -np.inf)
+    for t in range(1, T):
+        a = alpha[t - 1]
+        a2 = xp.where(skip, _shift(a, 2, -np.inf), -np.inf)
+        alpha[t] = xp.where(valid, _lse(a, _shift(a, 1, -np.inf), a2) + lpe[t], -np.inf)
+    return alpha
+
+
+def _ctc_beta(lpe, skip, valid, in_len, last):
+    """Backward variables, beta[t, n, s] = log P(frames t.. emit the suffix ext[s:]),
+    including frame t's own emission (as PyTorch's kernel):
+
+        beta[T_n - 1, s] = lp[T_n - 1, ext_s] for the last two s, -inf elsewhere
+        beta[t, s]       = lse(beta[t+1, s], beta[t+1, s+1], beta[t+1, s+2] if skip_{s+2})
+                           + lp[t, ext_s]"""
+    xp = _xp(lpe)
+    T, N, S = lpe.shape
+    beta = xp.full(lpe.shape, -np.inf, dtype=lpe.dtype)
+    skip_next = xp.zeros_like(skip)
+    skip_next[:, :-2] = skip[:, 2:]
+    b = xp.full((N, S), -np.inf, dtype=lpe.dtype)
+    for t in range(T - 1, -1, -1):
+        nb1 = xp.full_like(b, -np.inf)
+        nb1[:, :-1] = b[:, 1:]
+        nb2 = xp.full_like(b, -np.inf)
+        nb2[:, :-2] = b[:, 2:]
+        rec = _lse(b, nb1, xp.where(skip_next, nb2, -np.inf)) + lpe[t]
+        start = xp.where(last, lpe[t], -np.inf)
+        b = xp.where((t == in_len - 1)[:, None], start,
+                     xp.where((t < in_len - 1)[:, None] & valid, rec, -np.inf))
+        beta[t] = b
+    return beta
+
+
+def _ctc(lp, labels, in_len, tgt_len, blank, need_grad):
+    """Per-sample negative log-likelihood of CTC (Graves et al. 2006) and, when asked, the
+    gradient PyTorch returns for it w.r.t. log_probs (see CTCLoss)."""
+    xp = _xp(lp)
+    T, N, C = lp.shape
+    S = 2 * labels.shape[1] + 1
+    ext = xp.full((N, S), blank, dtype=np.int64)
+    ext[:, 1::2] = labels
+    skip = xp.zeros((N, S), dtype=bool)
+    skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
+    pos = xp.arange(S)[None, :]
+    valid = pos < (2 * tgt_len + 1)[:, None]
+    last = (pos == 2 * tgt_len[:, None]) | ((pos == 2 * tgt_len[:, None] - 1) & (tgt_len[:, None] > 0))
+    lpe = xp.take_along_axis(lp, xp.broadcast_to(ext[None], (T, N, S)), axis=2)
+    alpha = _ctc_alpha(lpe, skip, valid, in_len)
+    rows = xp.arange(N)
+    t_end = xp.maximum(in_len - 1, 0)
+    end = alpha[t_end, rows]                                      # (N, S)
+    ll = _lse_rows(xp.where(last, end, -np.inf))      # end in the last label or blank
+    ll = xp.where(in_len == 0, xp.where(tgt_len == 0, 0.0, -np.inf), ll).astype(lp.dtype)
+    nll = -ll
+    if not need_grad:
+        return nll, None
+    beta = _ctc_beta(lpe, skip, valid, in_len, last)
+    # occupancy of (t, s) times exp(lp): exp(alpha + beta - ll) (alpha and beta both hold
+    # frame t's emission once), summed over the positions s that carry each class c
+    with np.errstate(invalid="ignore", over="ignore"):
+        occ = xp.exp(alpha + beta + nll[None, :, None])
+    occ = xp.where(xp.isfinite(nll)[None, :, None], occ, xp.nan)
+    onehot = (ext[:, :, None] == xp.arange(C)[None, None, :]).astype(lp.dtype)   # (N, S, C)
+    per_class = xp.matmul(occ.transpose(1, 0, 2), onehot).transpose(1, 0, 2)        # (T, N, C)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grad = xp.exp(lp) - xp.where(per_class > 0, xp.exp(xp.log(per_class) - lp), 0)
+    in_time = xp.arange(T)[:, None] < in_len[None, :]
+    grad = xp.where(in_time[:, :, None], grad, 0).astype(lp.dtype)
+    return nll, grad
+
+
+def _lse_rows(a):
+    """log(sum(exp(a))) over the last axis of a 2-d array (-inf for a row of -inf)."""
+    xp = _xp(a)
+    m = a.max(axis=1)
+    safe = xp.where(xp.isfinite(m), m, 0)
+    with np.errstate(divide="ignore"):
+        return xp.where(xp.isfinite(m), xp.log(xp.exp(a - safe[:, None]).sum(axis=1)) + safe, m)
+
+
+class CTCLoss(Function):
+    """Connectionist temporal classification: nll_n = -log sum over all alignments of the
+    n-th target of prod_t p[t, n, a_t], by the forward (alpha) recursion in log space.
+
+    Gradient (PyTorch's, from the alpha and beta variables):
+        dlp[t, n, c] = g_n (exp(lp[t, n, c]) - sum_{s: ext_s = c} exp(alpha + beta - lp + nll))
+    for t < input_length_n (0 after). The second term is the true derivative of nll; the
+    exp(lp) term is what PyTorch adds, assuming log_probs come from log_softmax: through
+    log_softmax's backward it cancels, so the gradient w.r.t. the logits is exact either way.
+    The backward is g times a constant array: not differentiable again, like PyTorch's."""
+
+    @staticmethod
+    def forward(ctx, lp, labels, in_len, tgt_len, blank, zero_infinity):
+        need = bool(ctx.needs_input_grad[0])
+        nll, grad = _ctc(lp, labels, in_len, tgt_len, blank, need)
+        if zero_infinity:
+            inf = _xp(nll).isinf(nll)
+            nll = _xp(nll).where(inf, 0, nll).astype(lp.dtype)
+            if grad is not None:
+                grad = _xp(grad).where(inf[None, :, None], 0, grad).astype(lp.dtype)
+        ctx.save_for_backward(grad)
+        return nll
+
+    @staticmethod
+    def backward(ctx, g):
+        grad, = ctx.saved_tensors
+        return grad * g.reshape(1, -1, 1), None, None, None, None, None
+
+
+def _lengths(value, fn, arg, n):
+    """input_lengths / target_lengths: a tensor or a sequence of ints -> int64 array (n,)."""
+    if isinstance(value, Tensor):
+        arr = value._data
+        if arr.dtype.kind not in "iu":
+            raise RuntimeError(f"{fn}(): argument '{arg}' must hold integers, got {value.dtype}")
+        arr = arr.reshape(-1).astype(np.int64)
+    elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        arr = np.array([int(value)], dtype=np.int64)  # host: lengths, moved to the device below
+    else:
+        try:
+            arr = np.array([int(v) for v in value], dtype=np.int64)  # host: as above
+        except TypeError:
+            raise TypeError(f"{fn}(): argument '{arg}' must be a Tensor or a tuple of ints, got "
+                            f"{type(value).__name__}") from None
+    if arr.shape[0] != n:
+        raise RuntimeError(f"{arg} must be of size batch_size")
+    return arr
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean",
+             zero_infinity=False):
+    """The CTC loss of log-probabilities `log_probs` (T, N, C) (or unbatched (T, C),
+    normally the output of log_softmax) against label sequences:
+
+    - targets: (N, S) padded (row n holds its target_lengths[n] labels first) or 1-d, all
+      targets concatenated (length sum(target_lengths)); labels in [0, C) except `blank`;
+    - input_lengths (N,) and target_lengths (N,): tensors or tuples of ints.
+
+    reduction 'mean' divides each loss by its target length (at least 1), then averages
+    over the batch; zero_infinity replaces infinite losses (targets no alignment can
+    reach) and their gradients by 0. See CTCLoss for the algorithm and the gradient."""
+    fn = "ctc_loss"
+    check_reduction(reduction, fn)
+    check_tensor(log_probs, fn, "log_probs")
+    check_tensor(targets, fn, "targets")
+    _check_float(log_probs, fn, "log_probs")
+    unbatched = log_probs.ndim == 2
+    if log_probs.ndim not in (2, 3):
+        raise RuntimeError(f"{fn}(): log_probs must be (T, N, C) or unbatched (T, C), got shape "
+                           f"{_shape(log_probs)}")
+    lp = log_probs.unsqueeze(1) if unbatched else log_probs
+    T, N, C = _shape(lp)
+    if not isinstance(blank, (int, np.integer)) or not 0 <= blank < C:
+        raise RuntimeError("blank must be in label range")
+    xp = _xp(lp._data)
+    in_len = _lengths(input_lengths, fn, "input_lengths", N)
+    tgt_len = _lengths(target_lengths, fn, "target_lengths", N)
+    in_host, tgt_host = backend.transfer(in_len, backend.CPU), backend.transfer(tgt_len, backend.CPU)
+    if in_host.size and (int(in_host.max()) > T or int(in_host.min()) < 0):
+        bad = int(in_host.max()) if int(in_host.max()) > T else int(in_host.min())
+        raise RuntimeError(f"Expected input_lengths to have value at most {T}, but got value "
+                           f"{bad}")
+    if tgt_host.size and int(tgt_host.min()) < 0:
+        raise RuntimeError(f"{fn}(): target_lengths must be non-negative, got {tgt_host.tolist()}")
+    labels = _padded_targets(fn, targets, unbatched, tgt_host, N)
+    labels = xp.asarray(labels)
+    if labels.size and (int(labels.min()) < 0 or int(labels.max()) >= C):
+        raise RuntimeError(f"{fn}(): target labels must be in [0, {C - 1}], got values in "
+                           f"[{int(labels.min())}, {int(labels.max())}]")
+    nll = CTCLoss.apply(lp, labels, xp.asarray(in_len), xp.asarray(tgt_len), int(blank),
+                        bool(zero_infinity))
+    if reduction == "none":
+        return nll.reshape(()) if unbatched else nll
+    if reduction == "sum":
+        return nll.sum()
+    divisor = _make(xp.asarray(np.maximum(tgt_host, 1)).astype(lp._data.dtype))  # host: lengths
+    return (nll / divisor).mean()
+
+
+def _padded_targets(fn, targets, unbatched, tgt_len, n):
+    """The targets as an (N, S_max) int64 array (padding where a target is shorter)."""
+    t = backend.transfer(targets._data, backend.CPU)
+    if t.dtype.kind not in "iuf":
+        raise RuntimeError(f"{fn}(): targets must hold integer labels, got {targets.dtype}")
+    t = t.astype(np.int64)
+    longest = int(tgt_len.max()) if tgt_len.size else 0
+    if unbatched:
+        t = t.reshape(1, -1)
+    if t.ndim == 2:
+        if t.shape[1] < longest:
+            raise RuntimeError(f"Expected tensor to have size at least {longest} at dimension 1, "
+                               f"but got size {t.shape[1]} for argument #2 'targets' (while "
+                               "checking arguments for ctc_loss)")
+        if t.shape[0] != n:
+            raise RuntimeError(f"{fn}(): targets of shape {tuple(targets.shape)} must have "
+                               f"batch size {n}")
+        out = t[:, :max(longest, 0)].copy()
+    elif t.ndim == 1:
+        total = int(tgt_len.sum())
+        if t.shape[0] < total:
+            raise RuntimeError(f"{fn}(): 1-d (concatenated) targets must hold sum(target_lengths)"
+                               f" = {total} labels, got {t.shape[0]}")
+        out = np.zeros((n, longest), dtype=np.int64)  # host: small label table
+        starts = np.concatenate([[0], np.cumsum(tgt_len)[:-1]]).astype(np.int64)  # host: as above
+        for k in range(n):
+            out[k, :tgt_len[k]] = t[starts[k]:starts[k] + tgt_len[k]]
+    else:
+        raise RuntimeError(f"{fn}(): targets must be 1-d (concatenated) or 2-d (padded), got "
+                           f"shape {tuple(targets.shape)}")
+    # positions past each target's length are padding: make them a valid label (never read)
+    mask = np.arange(out.shape[1])[None, :] >= tgt_len[:, None]  # host: as above
+    out[mask] = 0
+    return out

@@ -25,7 +25,10 @@ from . import loss as _loss
 from . import pooling as _pooling
 from . import vision as _vision
 
-__all__ = ["cosine_similarity", "pairwise_distance", "pdist", "bilinear"]
+__all__ = ["cosine_similarity", "pairwise_distance", "pdist", "bilinear", "kl_div",
+           "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss",
+           "poisson_nll_loss", "triplet_margin_loss", "ctc_loss",
+           "binary_cross_entropy_with_logits"]
 
 cosine_similarity = _distance.cosine_similarity
 pairwise_distance = _distance.pairwise_distance
@@ -45,4 +48,48 @@ def _reduction(reduction, fn):
                      f"{reduction!r}")
 
 
-del _conv, _dropout, _embedding, _loss, _pooling, _vision
+# ---------------------------------------------------------------- losses (reduction: int enum)
+def kl_div(input, target, reduction=1, log_target=False):
+    reduction = _loss.check_reduction(_reduction(reduction, "kl_div"), "kl_div")
+    return _loss._kl_div(input, target, reduction, log_target)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=1):
+    return _loss.margin_ranking_loss(input1, input2, target, margin,
+                                     reduction=_reduction(reduction, "margin_ranking_loss"))
+
+
+def hinge_embedding_loss(input, target, margin=1.0, reduction=1):
+    return _loss.hinge_embedding_loss(input, target, margin,
+                                      reduction=_reduction(reduction, "hinge_embedding_loss"))
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=1):
+    return _loss.cosine_embedding_loss(input1, input2, target, margin,
+                                       reduction=_reduction(reduction, "cosine_embedding_loss"))
+
+
+def poisson_nll_loss(input, target, log_input, full, eps, reduction):
+    return _loss.poisson_nll_loss(input, target, log_input, full, eps=eps,
+                                  reduction=_reduction(reduction, "poisson_nll_loss"))
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
+                        reduction=1):
+    return _loss.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap,
+                                     reduction=_reduction(reduction, "triplet_margin_loss"))
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=1,
+             zero_infinity=False):
+    return _loss.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank,
+                          _reduction(reduction, "ctc_loss"), zero_infinity)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=1):
+    return _loss.binary_cross_entropy_with_logits(
+        input, target, weight, pos_weight=pos_weight,
+        reduction=_reduction(reduction, "binary_cross_entropy_with_logits"))
+
+
+del _conv, _dropout, _embedding, _pooling, _vision

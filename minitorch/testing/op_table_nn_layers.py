@@ -92,3 +92,118 @@ add(
     _dist("bilinear_1d", lambda lib, a, b, w, c: lib.bilinear(a, b, w, c), F((2,)), F((3,)),
           F((4, 2, 3)), F((4,))),
 )
+
+# ---------------------------------------------------------------- losses
+_loss = _fam("loss")
+
+
+def _pm1(t, like):
+    """An int tensor of 0/1 as a float +-1 target of `like`'s dtype (not differentiated)."""
+    return (t * 2 - 1).to(like.dtype)
+
+
+_MLM_TARGET = np.array([[3, 0, -1, 1], [0, 1, 2, 3], [1, -1, 0, 0], [2, 2, -1, 3]])
+
+
+def _ctc_inputs(T, N, C, S, tgt_len, in_len, concat=False):
+    def draw(rng):
+        labels = rng.integers(1, C, (N, S))
+        if concat:
+            labels = np.concatenate([labels[i, :tgt_len[i]] for i in range(N)])
+        return [rng.standard_normal((T, N, C)), labels, np.array(in_len), np.array(tgt_len)]
+    return draw
+
+
+add(
+    _loss("kl_div_batchmean", lambda lib, x, t: _F(lib).kl_div(x, t, reduction="batchmean"),
+          F(S34), F(S34, positive(0.1, 1.0))),
+    _loss("kl_div_none", lambda lib, x, t: _F(lib).kl_div(x, t, reduction="none"), F(S234), F(S234, positive(0.1, 1.0))),
+    _loss("kl_div_sum_log_target", lambda lib, x, t: _F(lib).kl_div(x, t, reduction="sum", log_target=True),
+          F(S34), F(S34)),
+    _loss("kl_div_torch", lambda lib, x, t: lib.kl_div(x, t, 1), F(S34), F(S34, positive(0.1, 1.0))),
+    _loss("poisson_nll", lambda lib, x, t: _F(lib).poisson_nll_loss(x, t), F(S34), F(S34, positive(0.0, 4.0))),
+    _loss("poisson_nll_rate_full", lambda lib, x, t: _F(lib).poisson_nll_loss(x, t, log_input=False, full=True,
+                                                                           reduction="none"),
+          F(S234, positive(0.2, 3.0)), F(S234, away_from(1.0, lo=0.2, hi=4.0))),
+    _loss("poisson_nll_torch", lambda lib, x, t: lib.poisson_nll_loss(x, t, True, True, 1e-8, 2),
+          F(S34), F(S34, away_from(1.0, lo=0.2, hi=4.0))),
+    _loss("gaussian_nll", lambda lib, x, t, v: _F(lib).gaussian_nll_loss(x, t, v), F(S34), F(S34),
+          F(S34, positive(0.3, 2.0))),
+    _loss("gaussian_nll_short_var_full", lambda lib, x, t, v: _F(lib).gaussian_nll_loss(x, t, v, full=True,
+                                                                                      reduction="sum"),
+          F(S234), F(S234), F((2, 3), positive(0.3, 2.0))),
+    _loss("gaussian_nll_shared_var", lambda lib, x, t, v: _F(lib).gaussian_nll_loss(x, t, v, reduction="none"),
+          F(S234), F(S234), F((2, 1, 4), positive(0.3, 2.0))),
+    _loss("gaussian_nll_clamped_var", lambda lib, x, t, v: _F(lib).gaussian_nll_loss(x, t, v, eps=0.5),
+          F(S34), F(S34), F(S34, positive(0.1, 1.0)), finite_diff=False,
+          notes="the clamp acts on the value only (PyTorch's no_grad clamp_)"),
+    _loss("margin_ranking", lambda lib, a, b, t: _F(lib).margin_ranking_loss(a, b, _pm1(t, a), margin=0.1),
+          F((6,)), F((6,)), I((6,), 2)),
+    _loss("margin_ranking_none", lambda lib, a, b, t: _F(lib).margin_ranking_loss(a, b, _pm1(t, a),
+                                                                                reduction="none"),
+          F((2, 5)), F((2, 5)), I((2, 5), 2)),
+    _loss("margin_ranking_torch", lambda lib, a, b, t: lib.margin_ranking_loss(a, b, _pm1(t, a), 0.3, 2),
+          F((6,)), F((6,)), I((6,), 2)),
+    _loss("hinge_embedding", lambda lib, x, t: _F(lib).hinge_embedding_loss(x, t * 2 - 1),
+          F((3, 4), away_from(1.0, lo=0.0, hi=2.0)), I((3, 4), 2)),
+    _loss("hinge_embedding_margin_none", lambda lib, x, t: lib.hinge_embedding_loss(x, _pm1(t, x), 0.5, 0),
+          F((5,), away_from(0.5, lo=-1.0, hi=2.0)), I((5,), 2)),
+    _loss("cosine_embedding", lambda lib, a, b, t: _F(lib).cosine_embedding_loss(a, b, t * 2 - 1),
+          F((4, 5)), F((4, 5)), I((4,), 2)),
+    _loss("cosine_embedding_margin_none", lambda lib, a, b, t: _F(lib).cosine_embedding_loss(
+        a, b, t * 2 - 1, margin=-0.5, reduction="none"), F((4, 5)), F((4, 5)), I((4,), 2)),
+    _loss("cosine_embedding_1d", lambda lib, a, b: lib.cosine_embedding_loss(a, b, lib.tensor(-1), 0.0, 2),
+          F((5,)), F((5,)), fixed=lambda rng: [np.array([1.0, 2, 0.5, -1, 0.3]), np.array([0.8, 1.5, 1, 0.2, 1])]),
+    _loss("soft_margin", lambda lib, x, t: _F(lib).soft_margin_loss(x, _pm1(t, x)), F(S34, uniform(-4, 4)),
+          I(S34, 2)),
+    _loss("soft_margin_none", lambda lib, x, t: _F(lib).soft_margin_loss(x, t.detach(), reduction="none"),
+          F(S234), F(S234), finite_diff=False, notes="any float target; not differentiable in it"),
+    _loss("multilabel_soft_margin", lambda lib, x, t: _F(lib).multilabel_soft_margin_loss(x, t.to(x.dtype)),
+          F(S34, uniform(-4, 4)), I(S34, 2)),
+    _loss("multilabel_soft_margin_weight", lambda lib, x, t, w: _F(lib).multilabel_soft_margin_loss(
+        x, t, weight=w, reduction="none"), F(S34), F(S34, uniform(0, 1)), F((4,), positive())),
+    _loss("multilabel_margin", lambda lib, x, t: _F(lib).multilabel_margin_loss(x, t), F((4, 4)), I((4, 4), 4),
+          fixed=lambda rng: [rng.standard_normal((4, 4)), _MLM_TARGET]),
+    _loss("multilabel_margin_none_1d", lambda lib, x, t: _F(lib).multilabel_margin_loss(x, t, reduction="none"),
+          F((4,)), I((4,), 4), fixed=lambda rng: [rng.standard_normal(4), np.array([2, 0, -1, 3])]),
+    _loss("multi_margin", lambda lib, x, t: _F(lib).multi_margin_loss(x, t), F((5, 4)), I((5,), 4)),
+    _loss("multi_margin_p2_weight", lambda lib, x, t: _F(lib).multi_margin_loss(
+        x, t, p=2, margin=0.5, weight=lib.tensor([0.5, 1.0, 2.0, 1.5], dtype=x.dtype), reduction="none"),
+          F((5, 4)), I((5,), 4)),
+    _loss("multi_margin_1d", lambda lib, x, t: _F(lib).multi_margin_loss(x, t, reduction="sum"),
+          F((4,)), I((), 4)),
+    _loss("triplet_margin", lambda lib, a, p, n: _F(lib).triplet_margin_loss(a, p, n), F(S34), F(S34), F(S34)),
+    _loss("triplet_margin_p1_swap_none", lambda lib, a, p, n: _F(lib).triplet_margin_loss(
+        a, p, n, margin=2.0, p=1, swap=True, reduction="none"), F((5, 3)), F((5, 3)), F((5, 3))),
+    _loss("triplet_margin_torch", lambda lib, a, p, n: lib.triplet_margin_loss(a, p, n, 1.5, 2, 1e-6, True, 2),
+          F(S34), F(S34), F(S34)),
+    _loss("triplet_margin_1d", lambda lib, a, p, n: _F(lib).triplet_margin_loss(a, p, n, margin=3.0),
+          F((4,)), F((4,)), F((4,))),
+    _loss("triplet_distance_default", lambda lib, a, p, n: _F(lib).triplet_margin_with_distance_loss(
+        a, p, n, margin=2.0), F(S34), F(S34), F(S34)),
+    _loss("triplet_distance_cosine_swap", lambda lib, a, p, n: _F(lib).triplet_margin_with_distance_loss(
+        a, p, n, distance_function=lambda x, y: 1.0 - _F(lib).cosine_similarity(x, y), swap=True,
+        reduction="sum"), F((5, 3)), F((5, 3)), F((5, 3))),
+    _loss("ctc", lambda lib, x, t, il, tl: _F(lib).ctc_loss(x.log_softmax(2), t, il, tl),
+          F((7, 3, 5)), I((3, 3), 5), I((3,), 8), I((3,), 4),
+          fixed=_ctc_inputs(7, 3, 5, 3, [3, 2, 1], [7, 6, 4]), gradgrad=False,
+          notes="PyTorch's ctc_loss backward is not differentiable"),
+    _loss("ctc_none_repeats", lambda lib, x, t, il, tl: _F(lib).ctc_loss(x.log_softmax(-1), t, il, tl,
+                                                                       reduction="none"),
+          F((6, 2, 3)), I((2, 4), 3), I((2,), 7), I((2,), 5),
+          fixed=lambda rng: [rng.standard_normal((6, 2, 3)), np.array([[1, 1, 2, 0], [2, 2, 2, 1]]),
+                             np.array([6, 6]), np.array([2, 3])], gradgrad=False),
+    # contiguous(): PyTorch 2.13 misreads strided 1-d (concatenated) targets; minitorch does not
+    _loss("ctc_concat_sum_blank", lambda lib, x, t, il, tl: lib.ctc_loss(x.log_softmax(2), t.contiguous(), il,
+                                                                       tl, 4, 2),
+          F((8, 3, 5)), I((6,), 4), I((3,), 9), I((3,), 4),
+          fixed=lambda rng: [rng.standard_normal((8, 3, 5)), rng.integers(0, 4, 6), np.array([8, 5, 7]),
+                             np.array([3, 1, 2])], gradgrad=False),
+    _loss("ctc_zero_infinity", lambda lib, x, t, il, tl: _F(lib).ctc_loss(
+        x.log_softmax(2), t, il, tl, reduction="none", zero_infinity=True),
+          F((3, 2, 4)), I((2, 3), 4), I((2,), 4), I((2,), 4),
+          fixed=lambda rng: [rng.standard_normal((3, 2, 4)), np.array([[1, 1, 1], [2, 3, 1]]),
+                             np.array([3, 3]), np.array([3, 1])], gradgrad=False),
+    _loss("ctc_unbatched", lambda lib, x, t: _F(lib).ctc_loss(x.log_softmax(1), t, lib.tensor(5), lib.tensor(2)),
+          F((5, 4)), I((2,), 4, 1), gradgrad=False),
+)
