@@ -13,8 +13,14 @@ Each (layer, direction) runs as one fused Function over the whole sequence
 and one fused cell kernel per step, and a backward through time of the same shape); the
 cells are the same Functions over a sequence of one step.
 
-Out of scope: packed sequences (``nn.utils.rnn.PackedSequence``; pad the batch and mask the
-loss instead) and LSTM projections (``proj_size``).
+Packed sequences (``nn.utils.rnn.PackedSequence``): RNN, LSTM and GRU take one and return
+one. The packed steps are cut into segments of constant batch size (sequences sorted by
+decreasing length, so at step t the first batch_sizes[t] run); each segment is one call of
+the fused layer on the running rows, whose state carries into the next segment. A
+sequence's final state is therefore the state at its own last step, and the reverse
+direction starts each sequence at its own last step, as cuDNN and PyTorch do.
+
+Out of scope: LSTM projections (``proj_size``).
 """
 from __future__ import annotations
 
@@ -31,6 +37,7 @@ from .. import creation
 from . import init
 from .module import Module
 from .parameter import Parameter
+from .utils.rnn import PackedSequence
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
@@ -54,8 +61,8 @@ def _zeros(like, shape):
 
 def _check_input_tensor(cls, input):
     if not isinstance(input, Tensor):
-        raise TypeError(f"{cls}.forward(): argument 'input' must be Tensor, not "
-                        f"{type(input).__name__} (packed sequences are not supported)")
+        raise TypeError(f"{cls}.forward(): argument 'input' must be Tensor or "
+                        f"PackedSequence, not {type(input).__name__}")
 
 
 # ============================================================ sequence layers
@@ -244,6 +251,8 @@ class RNNBase(Module):
         return x, [stack(f, 0) for f in finals]
 
     def _forward(self, input, hx, n_states, step):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx, n_states, step)
         x, states, batched = self._prepare(input, hx, n_states)
         out, finals = self._run_layers(x, states, n_states, step)
         if self.batch_first:
@@ -252,6 +261,118 @@ class RNNBase(Module):
             out = out.squeeze(0 if self.batch_first else 1)
             finals = [f.squeeze(1) for f in finals]
         return out, finals
+
+    # ---------------------------------------------------------------- packed input
+    def _prepare_packed(self, input, hx, n_states):
+        """Check a PackedSequence call; returns (data, host batch_sizes, states in the
+        sorted batch order or None)."""
+        cls = type(self).__name__
+        data = input.data
+        if not isinstance(data, Tensor) or data.ndim != 2:
+            raise ValueError(f"{cls}: a PackedSequence's data must be 2-D (sum of lengths, "
+                             f"input_size)")
+        if data._data.shape[-1] != self.input_size:
+            raise RuntimeError(f"{cls}: input.size(-1) must be equal to input_size. Expected "
+                               f"{self.input_size}, got {data._data.shape[-1]}")
+        if data._data.dtype != self.weight_ih_l0._data.dtype:
+            raise ValueError(f"{cls}: input dtype ({data.dtype}) does not match weight dtype "
+                             f"({self.weight_ih_l0.dtype}). Convert input: "
+                             f"input.to({self.weight_ih_l0.dtype}), or convert model: "
+                             f"model.to({data.dtype})")
+        sizes = [int(b) for b in input.batch_sizes.tolist()]
+        states = None
+        if hx is not None:
+            states = list(hx) if n_states == 2 else [hx]
+            if n_states == 2 and (not isinstance(hx, (tuple, list)) or len(states) != 2):
+                raise TypeError(f"{cls}: hx must be a tuple (h_0, c_0) of Tensors, got "
+                                f"{type(hx).__name__}")
+            expected = (self.num_layers * (2 if self.bidirectional else 1), sizes[0],
+                        self.hidden_size)
+            for k, st in enumerate(states):
+                if not isinstance(st, Tensor):
+                    raise TypeError(f"{cls}.forward(): hx must be Tensor, got "
+                                    f"{type(st).__name__}")
+                if tuple(st._data.shape) != expected:
+                    which = f"hidden[{k}] size" if n_states == 2 else "hidden size"
+                    raise RuntimeError(f"{cls}: Expected {which} {expected}, got "
+                                       f"{list(st._data.shape)}")
+            if input.sorted_indices is not None:          # into the sorted batch order
+                states = [st.index_select(1, input.sorted_indices) for st in states]
+        return data, sizes, states
+
+    def _forward_packed(self, input, hx, n_states, step):
+        """RNN over a PackedSequence: returns (PackedSequence of outputs, final states in
+        the input's original batch order)."""
+        data, sizes, states = self._prepare_packed(input, hx, n_states)
+        nd = 2 if self.bidirectional else 1
+        B = sizes[0]
+        finals = [[] for _ in range(n_states)]
+        zeros = None
+        x = data
+        for layer in range(self.num_layers):
+            outs = []
+            for d in range(nd):
+                k = layer * nd + d
+                if states is None:
+                    if zeros is None:
+                        zeros = _zeros(data, (B, self.hidden_size))
+                    init_k = [zeros] * n_states
+                else:
+                    init_k = [st[k] for st in states]
+                params = [getattr(self, n) for n in self._all_weights[k]]
+                if not self.bias:
+                    params += [None, None]
+                out, last = _packed_direction(x, sizes, init_k, params, d == 1, step)
+                outs.append(out)
+                for j in range(n_states):
+                    finals[j].append(last[j])
+            x = outs[0] if nd == 1 else cat(outs, 1)
+            if self.dropout > 0 and self.training and layer < self.num_layers - 1:
+                x = _dropout(x, self.dropout, True)
+        finals = [stack(f, 0) for f in finals]
+        if input.unsorted_indices is not None:
+            finals = [f.index_select(1, input.unsorted_indices) for f in finals]
+        out = PackedSequence(x, input.batch_sizes, input.sorted_indices,
+                             input.unsorted_indices)
+        return out, finals
+
+
+def _segments(sizes):
+    """(first step, end step, batch size, first packed row, end packed row) of each run
+    of steps with the same batch size."""
+    segs = []
+    t, row = 0, 0
+    while t < len(sizes):
+        b = sizes[t]
+        t1 = t
+        while t1 < len(sizes) and sizes[t1] == b:
+            t1 += 1
+        segs.append((t, t1, b, row, row + (t1 - t) * b))
+        row += (t1 - t) * b
+        t = t1
+    return segs
+
+
+def _packed_direction(data, sizes, init, params, reverse, step):
+    """One (layer, direction) over packed data: each segment of constant batch size b is
+    one call of the fused layer on the first b (still running) sequences, starting from
+    their carried state. Forward, the rows that stop at a segment's end keep their state
+    as their final state; in reverse, segments run from the last to the first and a row
+    joins (from its initial state) in the segment holding its last step.
+    Returns (packed output rows, final states (B, H) per state)."""
+    segs = _segments(sizes)
+    order = reversed(segs) if reverse else segs
+    cur = list(init)
+    pieces = {}
+    for t0, t1, b, r0, r1 in order:
+        xs = data[r0:r1].reshape(t1 - t0, b, data.shape[-1])
+        res = step(xs, [c[:b] for c in cur], params, reverse)
+        pieces[t0] = res[0].reshape((t1 - t0) * b, res[0].shape[-1])
+        cur = [n if n.shape[0] == c.shape[0] else cat([n, c[b:]], 0)
+               for n, c in zip(res[1:], cur)]
+    out = cat([pieces[t0] for t0, _, _, _, _ in segs], 0) if len(segs) > 1 \
+        else pieces[segs[0][0]]
+    return out, cur
 
 
 class RNN(RNNBase):
