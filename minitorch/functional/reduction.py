@@ -1,5 +1,8 @@
-"""Reductions: sum, mean, prod, max/min (values and indices), amax/amin, argmax/argmin,
-var/std, logsumexp, norm, cumsum.
+"""Reductions: sum, mean, prod, max/min (values and indices), amax/amin, aminmax,
+argmax/argmin, var/std (and var_mean/std_mean), nansum/nanmean, count_nonzero, logsumexp,
+norm; the cumulative family cumsum, cumprod, cummax/cummin, logcumsumexp; and the counting
+functions histc, histogram, bincount. (Order statistics that need a sort, such as median,
+mode and quantile, live in sorting.py.)
 
 Every reduction takes `dim` as an int, a tuple, or None (all dims), plus `keepdim`. The
 backward of a reduction over `dims` first restores the reduced dims as size 1
@@ -8,6 +11,8 @@ backward of a reduction over `dims` first restores the reduced dims as size 1
 from __future__ import annotations
 
 import builtins
+import math
+import warnings
 from collections import namedtuple
 
 import numpy as np
@@ -17,10 +22,16 @@ from ..autograd.function import Function
 from ..tensor import Tensor, _make, _wrap_dim
 from ._util import check_tensor, norm_dims, kept_shape, input_shape, cast
 from . import elementwise as E
+from . import comparison as C
 
 _xp = backend.get_array_module
 
 values_indices = namedtuple("values_indices", ["values", "indices"])
+# PyTorch's torch.return_types: named tuples whose field names programs use
+cummax_t = namedtuple("cummax", ["values", "indices"])
+cummin_t = namedtuple("cummin", ["values", "indices"])
+aminmax_t = namedtuple("aminmax", ["min", "max"])
+histogram_t = namedtuple("histogram", ["hist", "bin_edges"])
 
 
 def _unsqueeze_reduced(g: Tensor, in_shape, dims, keepdim: bool) -> Tensor:
@@ -58,12 +69,22 @@ class Mean(Function):
         for d in dims:
             n *= x.shape[d]
         ctx.n = n
-        return _xp(x).mean(x, axis=_axis(dims, x.ndim), keepdims=keepdim)
+        xp = _xp(x)
+        if n == 0:  # the mean of nothing is nan, as in PyTorch (NumPy would also warn)
+            return xp.full(_reduced_shape(x.shape, dims, keepdim), xp.nan, dtype=x.dtype)
+        return xp.mean(x, axis=_axis(dims, x.ndim), keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, g):
         shape = input_shape(ctx, 0)
         return (_unsqueeze_reduced(g, shape, ctx.dims, ctx.keepdim) / ctx.n).expand(shape)
+
+
+def _reduced_shape(shape, dims, keepdim):
+    """The shape of a reduction of `shape` over `dims`."""
+    if keepdim:
+        return kept_shape(shape, dims)
+    return tuple(s for i, s in enumerate(shape) if i not in dims)
 
 
 def _check_reducible(input, fn):
@@ -88,7 +109,11 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     _check_reducible(input, "mean")
     if dtype is not None:
         from .. import dtypes
-        input = cast(input, dtypes.to_dtype(dtype, "mean").np)
+        d = dtypes.to_dtype(dtype, "mean")
+        if not d.is_floating_point:
+            raise RuntimeError(f"mean(): could not infer output dtype. Optional dtype must be "
+                               f"either a floating point or complex dtype. Got: {d}")
+        input = cast(input, d.np)
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a "
                            f"floating point or complex dtype. Got: {input.dtype}")
@@ -196,10 +221,6 @@ class AmaxAmin(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim, is_max):
         xp = _xp(x)
-        if x.size == 0:
-            raise RuntimeError(f"{'amax' if is_max else 'amin'}(): Expected reduction dim to be "
-                               "specified for input.numel() == 0. Specify the reduction dim "
-                               "with the 'dim' argument.")
         out = (xp.max if is_max else xp.min)(x, axis=_axis(dims, x.ndim), keepdims=keepdim)
         ctx.dims, ctx.keepdim = dims, keepdim
         ctx.save_for_backward(x, out)
@@ -216,17 +237,31 @@ class AmaxAmin(Function):
         return g * mask / count
 
 
+def _check_nonempty(input, dims, name, all_dims, error=RuntimeError):
+    """PyTorch's errors for max-like reductions of empty tensors: with no dim given the
+    input must have elements; with dims, each reduced dim must be non-empty."""
+    shape = input._data.shape
+    if all_dims:
+        if input._data.size == 0:
+            raise error(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                        "Specify the reduction dim with the 'dim' argument.")
+        return
+    for d in dims:
+        if shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
 def _max_min(input, dim, keepdim, is_max, name):
     check_tensor(input, name)
     if dim is None:
+        _check_nonempty(input, (), name, True)
         return AmaxAmin.apply(input, tuple(range(input.ndim)), False, is_max)
     if isinstance(dim, Tensor):
         return (E.maximum if is_max else E.minimum)(input, dim)
     d = _wrap_dim(dim, input.ndim, name)
     if input.ndim == 0:
         return values_indices(input.clone(), _make(_xp(input._data).zeros((), dtype=np.int64)))
-    if input._data.shape[d] == 0:
-        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    _check_nonempty(input, (d,), name, False)
     values, indices = MaxMinDim.apply(input, d, keepdim, is_max)
     return values_indices(values, indices)
 
@@ -243,14 +278,36 @@ def min(input, dim=None, keepdim=False):
     return _max_min(input, dim, keepdim, False, "min")
 
 
+def _amax_amin(input, dim, keepdim, is_max, name):
+    check_tensor(input, name)
+    dims = norm_dims(dim, input.ndim, name)
+    all_dims = dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)
+    _check_nonempty(input, dims, name, all_dims)
+    return AmaxAmin.apply(input, dims, keepdim, is_max)
+
+
 def amax(input, dim=(), keepdim=False):
-    check_tensor(input, "amax")
-    return AmaxAmin.apply(input, norm_dims(dim, input.ndim, "amax"), keepdim, True)
+    """The largest value over dims (all when dim is empty); ties share the gradient."""
+    return _amax_amin(input, dim, keepdim, True, "amax")
 
 
 def amin(input, dim=(), keepdim=False):
-    check_tensor(input, "amin")
-    return AmaxAmin.apply(input, norm_dims(dim, input.ndim, "amin"), keepdim, False)
+    """The smallest value over dims (all when dim is empty); ties share the gradient."""
+    return _amax_amin(input, dim, keepdim, False, "amin")
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """(min, max) in one call, as the named tuple aminmax(min, max); each part behaves like
+    amin/amax (tied extremes share the gradient)."""
+    check_tensor(input, "aminmax")
+    dims = norm_dims(dim, input.ndim, "aminmax")
+    if input._data.size == 0 and (dim is None or input._data.shape[dims[0]] == 0):
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                           "operation has no identity.")
+    if dim is None and keepdim:
+        dims = tuple(range(input.ndim))
+    return aminmax_t(AmaxAmin.apply(input, dims, keepdim, False),
+                     AmaxAmin.apply(input, dims, keepdim, True))
 
 
 def argmax(input, dim=None, keepdim=False):
@@ -267,9 +324,8 @@ def _arg(input, dim, keepdim, is_max, name):
     x = input._data
     xp = _xp(x)
     f = xp.argmax if is_max else xp.argmin
-    if x.size == 0:
-        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
     if dim is None:
+        _check_nonempty(input, (), name, True, IndexError)
         out = f(x.reshape(-1))
         if keepdim:
             out = xp.asarray(out).reshape((1,) * x.ndim)
@@ -277,6 +333,7 @@ def _arg(input, dim, keepdim, is_max, name):
     d = _wrap_dim(dim, x.ndim, name)
     if x.ndim == 0:
         return _make(xp.zeros((), dtype=np.int64))
+    _check_nonempty(input, (d,), name, False)
     return _make(xp.asarray(f(x, axis=d, keepdims=keepdim), dtype=np.int64))
 
 
@@ -293,9 +350,17 @@ class Var(Function):
         ctx.dims, ctx.keepdim, ctx.denom = dims, keepdim, n - correction
         ctx.save_for_backward(x)
         xp = _xp(x)
-        mu = xp.mean(x, axis=_axis(dims, x.ndim), keepdims=True)
-        d = x - mu
-        return xp.sum(d * d, axis=_axis(dims, x.ndim), keepdims=keepdim) / builtins.max(ctx.denom, 0)
+        if ctx.denom <= 0:
+            warnings.warn("var(): degrees of freedom is <= 0. Correction should be strictly less "
+                          "than the reduction factor (input numel divided by output numel).",
+                          UserWarning, stacklevel=4)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if n == 0:
+                return xp.full(_reduced_shape(x.shape, dims, keepdim), xp.nan, dtype=x.dtype)
+            mu = xp.mean(x, axis=_axis(dims, x.ndim), keepdims=True)
+            d = x - mu
+            # 0/0 = nan and c/0 = inf where the correction leaves no degrees of freedom
+            return xp.sum(d * d, axis=_axis(dims, x.ndim), keepdims=keepdim) / builtins.max(ctx.denom, 0)
 
     @staticmethod
     def backward(ctx, g):
@@ -314,15 +379,26 @@ def _correction(fn, correction, unbiased):
     return 1 if correction is None else correction
 
 
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """Variance with Bessel's correction by default (correction=1)."""
-    check_tensor(input, "var")
+def _var_args(fn, input, dim, unbiased, keepdim, correction):
+    """PyTorch's var/std overloads -> (dims, correction, keepdim):
+    var(x), var(x, unbiased: bool), var(x, dim, unbiased, keepdim) and
+    var(x, dim=None, *, correction=1, keepdim=False); dim an int, a tuple/list or None."""
+    check_tensor(input, fn)
     if isinstance(dim, bool):  # var(x, False): the old positional `unbiased`
+        if unbiased is not None:
+            raise TypeError(f"{fn}(): got 'unbiased' twice (positionally as a bool and by name)")
         dim, unbiased = None, dim
     if input._data.dtype.kind != "f":
-        raise RuntimeError(f"var(): input dtype should be floating point, got {input.dtype}")
-    dims = norm_dims(dim, input.ndim, "var")
-    return Var.apply(input, dims, _correction("var", correction, unbiased), keepdim)
+        raise RuntimeError(f"{fn}(): std and var only support floating point and complex dtypes, "
+                           f"got {input.dtype}")
+    dims = norm_dims(dim, input.ndim, fn)
+    return dims, _correction(fn, correction, unbiased), keepdim
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Variance with Bessel's correction by default (correction=1): sum((x - mean)^2) / (N - c)."""
+    dims, corr, keepdim = _var_args("var", input, dim, unbiased, keepdim, correction)
+    return Var.apply(input, dims, corr, keepdim)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -331,13 +407,15 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return (var(input, dim, unbiased, keepdim, correction=correction),
-            mean(input, dim, keepdim))
+    """(var, mean) over the same dims, as a tuple."""
+    dims, corr, keepdim = _var_args("var_mean", input, dim, unbiased, keepdim, correction)
+    return Var.apply(input, dims, corr, keepdim), mean(input, dims, keepdim)
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return (std(input, dim, unbiased, keepdim, correction=correction),
-            mean(input, dim, keepdim))
+    """(std, mean) over the same dims, as a tuple."""
+    dims, corr, keepdim = _var_args("std_mean", input, dim, unbiased, keepdim, correction)
+    return E.sqrt(Var.apply(input, dims, corr, keepdim)), mean(input, dims, keepdim)
 
 
 # ---------------------------------------------------------------------------- logsumexp
@@ -371,8 +449,12 @@ class LogSumExp(Function):
 def logsumexp(input, dim, keepdim=False):
     check_tensor(input, "logsumexp")
     if input._data.dtype.kind != "f":
-        input = cast(input, np.dtype(np.float32))
-    return LogSumExp.apply(input, norm_dims(dim, input.ndim, "logsumexp"), keepdim)
+        from .. import dtypes
+        input = cast(input, dtypes.get_default_dtype().np)
+    dims = norm_dims(dim, input.ndim, "logsumexp")
+    if input.ndim == 0:
+        dims = ()  # logsumexp of one number is that number
+    return LogSumExp.apply(input, dims, keepdim)
 
 
 # ---------------------------------------------------------------------------- norm
@@ -446,3 +528,386 @@ def cumsum(input, dim, *, dtype=None):
     if input.ndim == 0:
         return input.clone()
     return CumSum.apply(input, _wrap_dim(dim, input.ndim, "cumsum"))
+
+
+def _accumulate(ufunc_name, x, axis):
+    """`ufunc.accumulate` along axis (running max, running logaddexp, ...). CuPy builds
+    without ufunc.accumulate get a plain sequential scan along the axis."""
+    xp = _xp(x)
+    ufunc = getattr(xp, ufunc_name)
+    try:
+        return ufunc.accumulate(x, axis=axis)
+    except (AttributeError, NotImplementedError, TypeError):
+        out = xp.array(x, copy=True)
+        lanes = xp.moveaxis(out, axis, 0)  # a view: writing it fills `out`
+        for i in range(1, lanes.shape[0]):
+            lanes[i] = ufunc(lanes[i - 1], lanes[i])
+        return out
+
+
+def _reverse_cumsum(t: Tensor, dim: int) -> Tensor:
+    """out_j = sum_{i >= j} t_i along dim (the adjoint of cumsum), differentiable."""
+    return t.flip(dim).cumsum(dim).flip(dim)
+
+
+def _dtype_arg(input, dtype, fn):
+    """input cast to `dtype=` when given (differentiably), else input itself."""
+    if dtype is None:
+        return input
+    from .. import dtypes
+    return cast(input, dtypes.to_dtype(dtype, fn).np)
+
+
+def _cum_dim(input, dim, fn):
+    """The dim of a cumulative op; a 0-d tensor accepts dim 0 or -1."""
+    return _wrap_dim(dim, input.ndim, fn)
+
+
+# ---------------------------------------------------------------------------- cumprod
+class CumProd(Function):
+    """out_i = prod_{j <= i} x_j along dim.
+
+    dx_j = sum_{i >= j} g_i * prod_{k <= i, k != j} x_k. With no zeros in a lane that is
+    reverse_cumsum(g * out)_j / x_j. With zeros, let z be the first zero of the lane:
+    - j < z: the same formula (every out_i with i >= z is 0 already);
+    - j = z: sum_{i >= z} g_i * cumprod(y)_i, where y is x with x_z replaced by 1;
+    - j > z: 0 (every product through j contains x_z = 0).
+    All of it is built from differentiable ops (cumprod of y included), so second
+    derivatives are exact at zeros too."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        out = _xp(x).cumprod(x, axis=dim)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        d = ctx.dim
+        zero = x._data == 0
+        if not bool(zero.any()):
+            return _reverse_cumsum(g * out, d) / x
+        seen = _xp(zero).cumsum(zero, axis=d)        # zeros at or before each position
+        before = _make(seen == 0)                     # j < z
+        first = _make(zero & (seen == 1))             # j = z
+        part_before = E.where(before, _reverse_cumsum(g * out, d) / E.where(before, x, 1.0), 0.0)
+        others = cumprod(E.where(first, 1.0, x), d)  # prod_{k <= i, k != z} x_k for i >= z
+        at_zero = sum(E.where(before, 0.0, g * others), d, keepdim=True)
+        return part_before + E.where(first, at_zero, 0.0)
+
+
+def cumprod(input, dim, *, dtype=None):
+    """Cumulative product along dim; integer and bool inputs give int64 (as PyTorch)."""
+    check_tensor(input, "cumprod")
+    input = _dtype_arg(input, dtype, "cumprod")
+    if dtype is None and input._data.dtype.kind in "biu":
+        input = cast(input, np.dtype(np.int64))
+    d = _cum_dim(input, dim, "cumprod")
+    if input.ndim == 0:
+        return input.clone()
+    return CumProd.apply(input, d)
+
+
+# ---------------------------------------------------------------------------- cummax / cummin
+def _cum_extreme(input, dim, is_max, name, result):
+    """Running max (or min) along dim and where it was attained. On ties the index moves to
+    the latest position (x_i >= running max), and a NaN, once seen, is the running value
+    (a later NaN takes the index), as PyTorch. The values are `gather(x, indices)`, so the
+    gradient of each output goes back to the element it came from."""
+    check_tensor(input, name)
+    d = _cum_dim(input, dim, name)
+    x = input._data
+    xp = _xp(x)
+    if input.ndim == 0:
+        return result(input.clone(), _make(xp.zeros((), dtype=np.int64)))
+    running = _accumulate("maximum" if is_max else "minimum", x, d)
+    attained = x == running
+    if x.dtype.kind == "f":
+        attained |= xp.isnan(x)
+    pos_shape = [1] * x.ndim
+    pos_shape[d] = x.shape[d]
+    pos = xp.arange(x.shape[d], dtype=np.int64).reshape(pos_shape)
+    idx = _accumulate("maximum", xp.where(attained, pos, 0), d)   # latest position attained
+    from .indexing import gather
+    return result(gather(input, d, _make(idx)), _make(idx))
+
+
+def cummax(input, dim):
+    """Running maximum along dim: the named tuple (values, indices)."""
+    return _cum_extreme(input, dim, True, "cummax", cummax_t)
+
+
+def cummin(input, dim):
+    """Running minimum along dim: the named tuple (values, indices)."""
+    return _cum_extreme(input, dim, False, "cummin", cummin_t)
+
+
+# ---------------------------------------------------------------------------- logcumsumexp
+class LogCumSumExp(Function):
+    """out_i = log sum_{j <= i} exp(x_j) along dim, as a running logaddexp (stable at any
+    magnitude).
+
+    dx_j = sum_{i >= j} g_i exp(x_j - out_i). PyTorch's stable form splits g by sign,
+    g = g+ - g-, and sums in log space:
+        dx_j = exp(x_j + rlcse(log g+ - out)_j) - exp(x_j + rlcse(log g- - out)_j)
+    with rlcse the reversed logcumsumexp, and log 0 replaced by the lowest finite number.
+    Everything is a differentiable op, so double backward works."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        out = _accumulate("logaddexp", x, dim)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        d = ctx.dim
+        lowest = float(np.finfo(x._data.dtype).min)
+        with np.errstate(divide="ignore"):   # log(0) = -inf, replaced just below
+            log_abs = E.log(E.abs(g))
+        pos = E.where(g > 0, log_abs, lowest)
+        neg = E.where(g < 0, log_abs, lowest)
+
+        def rlcse(t):
+            return logcumsumexp(t.flip(d), d).flip(d)
+        return E.exp(rlcse(pos - out) + x) - E.exp(rlcse(neg - out) + x)
+
+
+def logcumsumexp(input, dim):
+    """log(cumsum(exp(x))) along dim, computed without overflow or underflow."""
+    check_tensor(input, "logcumsumexp")
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f"logcumsumexp(): not implemented for {input.dtype} inputs; "
+                                  "needs a floating point tensor")
+    d = _cum_dim(input, dim, "logcumsumexp")
+    if input.ndim == 0:
+        return input.clone()
+    return LogCumSumExp.apply(input, d)
+
+
+def _inplace_from(self, fn_name, result_fn):
+    """self.<fn_name>(...): self rebound to result_fn(self), with PyTorch's in-place rules
+    (recorded in the graph when needed; a leaf that requires grad refuses)."""
+    from .inplace import _check_inplace_allowed, _old, _rebind
+    if _check_inplace_allowed(self, fn_name):
+        return _rebind(self, result_fn(_old(self)))
+    out = result_fn(self.detach())
+    self._data[...] = out._data.astype(self._data.dtype, copy=False)
+    self._bump_version()
+    return self
+
+
+def cumsum_(self, dim, *, dtype=None):
+    """In-place cumsum along dim."""
+    return _inplace_from(self, "cumsum_", lambda t: cumsum(t, dim, dtype=dtype))
+
+
+def cumprod_(self, dim, *, dtype=None):
+    """In-place cumprod along dim."""
+    return _inplace_from(self, "cumprod_", lambda t: cumprod(t, dim, dtype=dtype))
+
+
+# ---------------------------------------------------------------------------- nan-aware
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """sum with NaN counted as zero;  dx = g where x is not NaN, 0 where it is."""
+    check_tensor(input, "nansum")
+    if input._data.dtype.kind == "f":
+        input = E.where(C.isnan(input), 0.0, input)
+    return sum(input, dim, keepdim, dtype=dtype)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """mean over the non-NaN elements: nansum / count of non-NaN (NaN where there are none)."""
+    check_tensor(input, "nanmean")
+    input = _dtype_arg(input, dtype, "nanmean")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
+                           f"but got {input.dtype}")
+    count = sum(C.logical_not(C.isnan(input)), dim, keepdim)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return nansum(input, dim, keepdim) / count
+
+
+def count_nonzero(input, dim=None):
+    """The number of non-zero elements over dim (an int, a tuple/list, or None for all), int64."""
+    check_tensor(input, "count_nonzero")
+    return sum(input != 0, dim)
+
+
+def sum_to_size(self, *size):
+    """self summed down to `size` (a shape self broadcasts from): the adjoint of expand."""
+    from ._util import parse_shape, sum_to, broadcast_shapes
+    shape = parse_shape(size, "sum_to_size")
+    ok = len(shape) <= self.ndim
+    if ok:
+        try:
+            ok = broadcast_shapes(shape, self._data.shape, "sum_to_size") == self._data.shape
+        except RuntimeError:
+            ok = False
+    if not ok:
+        raise RuntimeError(f"sum_to_size(): size {list(shape)} is not expandable to size "
+                           f"{list(self.shape)}")
+    return sum_to(self, shape)
+
+
+# ---------------------------------------------------------------------------- counting
+def _float_input(input, fn):
+    check_tensor(input, fn)
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f"{fn}(): not implemented for {input.dtype} inputs; needs a "
+                                  "floating point tensor")
+    return input._data
+
+
+def _bin_counts(x, edges, weights=None):
+    """Counts of x in the bins [edges_i, edges_{i+1}) (the last bin also holds its right
+    edge); values outside [edges_0, edges_-1] and NaN are not counted."""
+    xp = _xp(x)
+    nbins = edges.shape[0] - 1
+    x = x.reshape(-1)
+    inside = (x >= edges[0]) & (x <= edges[-1])
+    idx = xp.searchsorted(edges, x, side="right") - 1
+    idx = xp.minimum(idx, nbins - 1)
+    w = None if weights is None else weights.reshape(-1)[inside]
+    counts = xp.bincount(idx[inside], weights=w, minlength=nbins)
+    return counts[:nbins]
+
+
+def _range_of(x, lo, hi, fn):
+    """The histogram range: (lo, hi) as given, or the data's min and max when lo == hi;
+    an empty range is widened by 1 on each side, as PyTorch does."""
+    lo, hi = float(lo), float(hi)
+    if lo == hi and x.size:
+        lo, hi = float(x.min()), float(x.max())
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise RuntimeError(f"{fn}(): range of [{lo}, {hi}] is not finite")
+    if lo > hi:
+        raise RuntimeError(f"{fn}(): max must be larger than min")
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    return lo, hi
+
+
+def histc(input, bins=100, min=0, max=0):
+    """Histogram of input's values in `bins` equal bins over [min, max] (the data's range
+    when min == max); values outside are ignored. Not differentiable. Same dtype as input."""
+    x = _float_input(input, "histc")
+    if bins <= 0:
+        raise RuntimeError(f"histc(): bins must be > 0, but got {bins}")
+    xp = _xp(x)
+    lo, hi = _range_of(x, min, max, "histc")
+    edges = xp.linspace(lo, hi, int(bins) + 1).astype(x.dtype)
+    return _make(_bin_counts(x, edges).astype(x.dtype))
+
+
+def histogram(input, bins=100, *, range=None, weight=None, density=False):
+    """(hist, bin_edges): `bins` equal bins over `range` (default: the data's min and max) or
+    the given monotonically increasing edges (a 1-D tensor). `weight` weighs each element;
+    `density` normalizes so that the histogram integrates to 1."""
+    x = _float_input(input, "histogram")
+    xp = _xp(x)
+    if isinstance(bins, Tensor):
+        edges = bins._data.astype(x.dtype)
+        if edges.ndim != 1 or edges.shape[0] < 1:
+            raise RuntimeError("histogram(): bins must be a 1-D tensor of bin edges")
+    else:
+        if int(bins) <= 0:
+            raise RuntimeError(f"histogram(): bins must be > 0, but got {bins}")
+        lo, hi = (0.0, 0.0) if range is None else range
+        lo, hi = _range_of(x, lo, hi, "histogram")
+        edges = xp.linspace(lo, hi, int(bins) + 1).astype(x.dtype)
+    w = None
+    if weight is not None:
+        check_tensor(weight, "histogram", "weight")
+        if weight._data.shape != x.shape:
+            raise RuntimeError(f"histogram(): weight should have the same shape as input, got "
+                               f"{tuple(weight.shape)} and {tuple(x.shape)}")
+        w = weight._data
+    hist = _bin_counts(x, edges, w).astype(x.dtype)
+    if density:
+        widths = edges[1:] - edges[:-1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            hist = hist / (hist.sum() * widths)
+    return histogram_t(_make(hist.astype(x.dtype)), _make(edges))
+
+
+def bincount(input, weights=None, minlength=0):
+    """Counts of each non-negative integer in a 1-D tensor (length max+1, at least
+    minlength). With `weights`, sums of the weights instead: in the weights' dtype when it
+    is floating point, float64 otherwise (PyTorch's rule). Not differentiable."""
+    check_tensor(input, "bincount")
+    x = input._data
+    if x.dtype.kind not in "iu":
+        raise NotImplementedError(f"bincount(): not implemented for {input.dtype} inputs; needs "
+                                  "an integer tensor")
+    if x.ndim != 1 or (x.size and int(x.min()) < 0):
+        raise RuntimeError("bincount(): only supports 1-d non-negative integral inputs, got "
+                           f"shape {tuple(x.shape)}" + (f" with min {int(x.min())}" if x.size else ""))
+    if minlength < 0:
+        raise RuntimeError(f"bincount(): minlength should be >= 0, got {minlength}")
+    xp = _xp(x)
+    if weights is None:
+        return _make(xp.bincount(x, minlength=int(minlength)).astype(np.int64))
+    check_tensor(weights, "bincount", "weights")
+    w = weights._data
+    if w.ndim != 1 or w.shape[0] != x.shape[0]:
+        raise RuntimeError(f"bincount(): weights should be 1-d and have the same length as input, "
+                           f"got {tuple(w.shape)} and {tuple(x.shape)}")
+    out_dtype = w.dtype if w.dtype.kind == "f" else np.dtype(np.float64)
+    return _make(xp.bincount(x, weights=w.astype(np.float64), minlength=int(minlength))
+                 .astype(out_dtype))
+
+
+# New public names (picked up by functional/__init__.py into minitorch.<name>).
+EXPORTS = ["nansum", "nanmean", "count_nonzero", "cumprod", "cummax", "cummin", "logcumsumexp",
+           "aminmax", "histc", "histogram", "bincount"]
+
+# Creation and sampling functions that live in minitorch/creation.py and minitorch/random.py
+# but that minitorch/__init__.py does not import by name (asarray, logspace, range, normal,
+# multinomial, the window functions, default_generator, ...) reach `minitorch.<name>`
+# through this list too. They are resolved lazily by the module __getattr__ below (PEP 562),
+# so that `range` here stays Python's builtin inside this file and functional/ does not
+# import creation.py at import time.
+_ELSEWHERE = {"default_generator": "random"}
+_ELSEWHERE.update({name: "creation" for name in (
+    "asarray", "frombuffer", "scalar_tensor", "empty_strided", "range", "logspace",
+    "tril_indices", "triu_indices", "hann_window", "hamming_window", "blackman_window",
+    "bartlett_window", "kaiser_window", "normal", "multinomial", "poisson", "binomial",
+    "preserve_format", "contiguous_format", "channels_last", "channels_last_3d", "strided",
+    "memory_format", "layout")})
+EXPORTS += list(_ELSEWHERE)
+
+
+def __getattr__(name):
+    where = _ELSEWHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+    return getattr(importlib.import_module("minitorch." + where), name)
+
+
+def _creation_method(name):
+    """Tensor.<name> for a sampler defined in minitorch/creation.py (imported on first use)."""
+    def method(self, *args, **kwargs):
+        from .. import creation
+        return creation.TENSOR_METHODS[name](self, *args, **kwargs)
+    method.__name__ = name
+    method.__qualname__ = "Tensor." + name
+    return method
+
+
+# name -> function attached to Tensor as a method (see minitorch/_tensor_methods.py)
+TENSOR_METHODS = {
+    "nansum": nansum, "nanmean": nanmean, "count_nonzero": count_nonzero, "cumprod": cumprod,
+    "cummax": cummax, "cummin": cummin, "logcumsumexp": logcumsumexp, "aminmax": aminmax,
+    "histc": histc, "histogram": histogram, "bincount": bincount, "sum_to_size": sum_to_size,
+    "cumsum_": cumsum_, "cumprod_": cumprod_,
+}
+# the in-place samplers and Tensor.bernoulli / Tensor.multinomial (minitorch/creation.py)
+TENSOR_METHODS.update({name: _creation_method(name) for name in (
+    "random_", "exponential_", "bernoulli_", "cauchy_", "log_normal_", "geometric_",
+    "bernoulli", "multinomial")})
