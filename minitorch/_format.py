@@ -22,6 +22,40 @@ PRECISION = 4
 THRESHOLD = 1000
 EDGEITEMS = 3
 LINEWIDTH = 80
+SCI_MODE = None   # None: chosen per tensor; True/False: forced (set_printoptions)
+
+_PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80),
+             "full": (4, math.inf, 3, 80)}
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
+                     profile=None, sci_mode=None):
+    """PyTorch's set_printoptions: digits after the point (`precision`), the element count
+    above which a tensor is summarized (`threshold`), items kept at each edge then
+    (`edgeitems`), characters per line (`linewidth`), a `profile` ("default", "short",
+    "full") setting the four at once, and `sci_mode` (True/False forces scientific
+    notation on/off; None lets each tensor choose). Affects repr and str of tensors."""
+    global PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH, SCI_MODE
+    if profile is not None:
+        if profile not in _PROFILES:
+            raise ValueError(f"set_printoptions(): profile must be one of "
+                             f"{sorted(_PROFILES)}, got {profile!r}")
+        PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = _PROFILES[profile]
+    if precision is not None:
+        PRECISION = int(precision)
+    if threshold is not None:
+        THRESHOLD = threshold
+    if edgeitems is not None:
+        EDGEITEMS = int(edgeitems)
+    if linewidth is not None:
+        LINEWIDTH = int(linewidth)
+    SCI_MODE = None if sci_mode is None else bool(sci_mode)
+
+
+def get_printoptions() -> dict:
+    """The current print options, as set_printoptions takes them."""
+    return {"precision": PRECISION, "threshold": THRESHOLD, "edgeitems": EDGEITEMS,
+            "linewidth": LINEWIDTH, "sci_mode": SCI_MODE}
 
 
 class _Formatter:
@@ -52,6 +86,8 @@ class _Formatter:
             self.max_width = max(len(f"{v:.0f}") + 1 for v in vals)
         else:
             self.max_width = max(len(f"{v:.{PRECISION}f}") for v in vals)
+        if SCI_MODE is not None:  # forced after the widths, as PyTorch does
+            self.sci_mode = SCI_MODE
 
     def format(self, value) -> str:
         if self.floating:

@@ -16,6 +16,7 @@ from . import dtypes as _dt
 from ._format import tensor_repr
 from .tensor import Tensor, _make
 from .autograd.grad_mode import STATE as _STATE
+from .autograd.function import Function
 from .functional import elementwise as E
 from .functional import reduction as R
 from .functional import shape as S
@@ -241,9 +242,26 @@ def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
         d = _dt.to_dtype(dtype, "to")
         if d.np != out._data.dtype:
             out = E.Cast.apply(out, d.np)
+        if d is _dt.bfloat16 and not _dt.has_real_bfloat16():
+            _dt.warn_bfloat16_stand_in()
+            out = RoundToBFloat16.apply(out)
     if copy and out is self:
         out = clone(self)
     return out
+
+
+class RoundToBFloat16(Function):
+    """The bfloat16 stand-in's cast (ml_dtypes not installed): float32 values rounded to
+    bfloat16's 8-bit mantissa, still float32. As for PyTorch's cast, the gradient passes
+    through unchanged: d out / d x = 1 (a straight-through estimate of the rounding)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return _dt.round_to_bfloat16(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
 
 
 def _cast_method(d):
@@ -270,24 +288,65 @@ def type_as(self, other):
 
 
 def _new(fn):
-    def method(self, size, *, dtype=None, device=None, requires_grad=False, **kw):
+    """new_zeros / new_ones / new_empty: sizes as varargs (``x.new_zeros(2, 3)``) or one
+    tuple/Size; dtype and device default to this tensor's."""
+    def method(self, *size, dtype=None, device=None, requires_grad=False, layout=None,
+               pin_memory=False, **kw):
         from . import creation
-        return getattr(creation, fn)(size, dtype=dtype or self.dtype,
-                                     device=device or self.device, requires_grad=requires_grad, **kw)
+        if "size" in kw:
+            if size:
+                raise TypeError(f"new_{fn}(): got multiple values for argument 'size'")
+            size = (kw.pop("size"),)
+        if kw:
+            raise TypeError(f"new_{fn}() got an unexpected keyword argument '{next(iter(kw))}'")
+        if not size:
+            raise TypeError(f"new_{fn}() missing 1 required positional argument: 'size'")
+        return getattr(creation, fn)(*size, dtype=dtype or self.dtype,
+                                     device=device or self.device, requires_grad=requires_grad)
     method.__name__ = "new_" + fn
     return method
 
 
-def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False,
+             layout=None, pin_memory=False):
     from . import creation
     return creation.full(size, fill_value, dtype=dtype or self.dtype,
                          device=device or self.device, requires_grad=requires_grad)
 
 
-def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None,
+               pin_memory=False):
+    """A new tensor holding a copy of `data`, with this tensor's dtype and device unless
+    given (``x.new_tensor([1, 2])`` is float32 for a float32 x)."""
     from . import creation
-    return creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device,
-                           requires_grad=requires_grad)
+    d = dtype or self.dtype
+    out = creation.tensor(data, dtype=d, device=device or self.device)
+    _dt.finish_cast(out, _dt.to_dtype(d, "new_tensor"))
+    return out.requires_grad_(requires_grad) if requires_grad else out
+
+
+def new(self, *args, device=None):
+    """The legacy ``x.new(...)``: ``x.new(2, 3)`` uninitialized, ``x.new(data)`` a copy,
+    ``x.new()`` empty; with x's dtype and device."""
+    from ._tensor_types import legacy_new
+    return legacy_new(args, self.dtype, device or self.device, "new")
+
+
+def _type(self, dtype=None, non_blocking=False, **kwargs):
+    """``x.type()`` is PyTorch's type string ("torch.FloatTensor", "torch.cuda.LongTensor";
+    PyTorch's names rather than minitorch's, because programs compare it with those
+    literals). ``x.type(t)`` converts to `t`, a dtype, a legacy type
+    (``minitorch.LongTensor``) or its name ("torch.DoubleTensor" or
+    "minitorch.DoubleTensor"); it returns x itself when nothing changes. Differentiable."""
+    from ._tensor_types import type_string, parse_type
+    if dtype is None:
+        dtype = kwargs.pop("dst_type", None)
+    if kwargs:
+        raise TypeError(f"type() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    if dtype is None:
+        return type_string(self)
+    d, dev = parse_type(dtype, "type")
+    return to(self, dtype=d, device=dev)
 
 
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
@@ -310,14 +369,20 @@ def _fill_from(self, values):
         return IP.copy_(self, Tensor(np.asarray(values, dtype=self._data.dtype)))
 
 
-for _fn in (clone, contiguous, to, cpu, cuda, type_as, new_full, new_tensor, uniform_, normal_):
+for _fn in (clone, contiguous, to, cpu, cuda, type_as, new_full, new_tensor, new,
+            uniform_, normal_):
     setattr(T, _fn.__name__, _fn)
-T.float = _cast_method(_dt.float32)
-T.double = _cast_method(_dt.float64)
-T.half = _cast_method(_dt.float16)
-T.long = _cast_method(_dt.int64)
-T.int = _cast_method(_dt.int32)
-T.bool = _cast_method(_dt.bool_)
+T.type = _type
+for _name, _d in (("float", _dt.float32), ("double", _dt.float64), ("half", _dt.float16),
+                  ("bfloat16", _dt.bfloat16), ("long", _dt.int64), ("int", _dt.int32),
+                  ("short", _dt.int16), ("char", _dt.int8), ("byte", _dt.uint8),
+                  ("bool", _dt.bool_), ("cfloat", _dt.complex64),
+                  ("cdouble", _dt.complex128), ("chalf", _dt.complex32)):
+    setattr(T, _name, _cast_method(_d))
+
+# PyTorch shows a Python number operand of these as (None, 0) in next_functions
+for _cls in (E.Add, E.Sub, E.Mul, E.Div):
+    _cls._shows_numbers = True
 T.new_zeros = _new("zeros")
 T.new_ones = _new("ones")
 T.new_empty = _new("empty")

@@ -70,8 +70,43 @@ class device:
     def __str__(self):
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
+    def __reduce__(self):
+        return (device, (self.type, self.index))
+
+    # ``with minitorch.device("cuda"): ...``: the default device inside the block, as in
+    # PyTorch (set_default_device for the block; nesting restores the outer one)
+    def __enter__(self):
+        _DEFAULT_STACK.append(_DEFAULT["device"])
+        _DEFAULT["device"] = self
+        return self
+
+    def __exit__(self, *exc):
+        _DEFAULT["device"] = _DEFAULT_STACK.pop()
+        return False
+
 
 CPU = device("cpu")
+
+# The default device of the creation functions (set_default_device); None means CPU.
+_DEFAULT = {"device": None}
+_DEFAULT_STACK = []
+
+
+def set_default_device(dev) -> None:
+    """Make creation functions without ``device=`` (zeros, randn, tensor...) build on
+    `dev` ("cpu", "cuda", "cuda:1", a device, an int; None resets to the CPU)."""
+    _DEFAULT["device"] = None if dev is None else to_device(dev, "set_default_device")
+
+
+def get_default_device() -> device:
+    """The device creation functions use when given none (CPU unless changed)."""
+    dev = _DEFAULT["device"]
+    return CPU if dev is None else dev
+
+
+def default_device_or_none():
+    """The default device when one was set, else None (the hot path: a dict lookup)."""
+    return _DEFAULT["device"]
 
 
 def to_device(value, fn: str = "to") -> device:

@@ -33,7 +33,11 @@ from .functional._util import parse_shape
 
 
 def _resolve(dtype, device, fn):
+    """(dtype or None, device): `device` defaults to minitorch.get_default_device()
+    (set_default_device, or a ``with minitorch.device(...)`` block)."""
     d = None if dtype is None else _dt.to_dtype(dtype, fn)
+    if device is None:
+        device = backend.default_device_or_none()
     dev = backend.CPU if device is None else backend.to_device(device, fn)
     return d, dev
 

@@ -23,16 +23,40 @@ class Tensor:
     __slots__ = ("_data", "_rg", "_grad", "grad_fn", "_out_idx", "_vc", "_base",
                  "_hooks", "_retains_grad", "__weakref__", "__dict__")
 
-    def __init__(self, data, requires_grad: bool = False):
-        # Public construction goes through minitorch.tensor(); Tensor(array) wraps as is.
-        if isinstance(data, Tensor):
-            data = data._data
-        if not backend.is_array(data):
-            data = np.asarray(data)
-            if data.dtype == np.float64 and _dt.get_default_dtype() is _dt.float32:
-                data = data.astype(np.float32)
-        _dt.from_numpy_dtype(data.dtype)  # reject unsupported dtypes early
-        _init(self, data, False, None, 0, None)
+    def __init__(self, *args, requires_grad: bool = False, device=None):
+        """``Tensor(array)`` wraps a NumPy/CuPy array as it is (its dtype kept): the
+        internal form. The PyTorch forms build a
+        tensor of the default dtype (float32), as ``torch.Tensor`` does:
+
+        - ``Tensor()``: an empty 1-D tensor;
+        - ``Tensor(2, 3)`` or ``Tensor(Size([2, 3]))``: uninitialized, of that size;
+        - ``Tensor([1, 2])``, ``Tensor((1, 2))``: a copy of the data, as float32;
+        - ``Tensor(other_tensor)``: a new tensor object sharing ``other_tensor``'s data.
+
+        Public construction otherwise goes through ``minitorch.tensor()``. Unlike PyTorch,
+        an integer NumPy array keeps its dtype here (minitorch wraps arrays this way
+        internally); ``minitorch.FloatTensor(array)`` converts."""
+        if len(args) == 2 and isinstance(args[1], bool) and _is_data(args[0]):
+            args, requires_grad = args[:1], args[1]   # the old Tensor(array, requires_grad)
+        if len(args) == 1 and _is_data(args[0]):
+            data = args[0]
+            if isinstance(data, Tensor):
+                vc = data._vc
+                data = data._data
+            else:
+                vc = None
+                if not backend.is_array(data):   # a NumPy scalar
+                    data = np.asarray(data)
+                    if data.dtype == np.float64 and _dt.get_default_dtype() is _dt.float32:
+                        data = data.astype(np.float32)
+            _dt.from_numpy_dtype(data.dtype)  # reject unsupported dtypes early
+            _init(self, data, False, None, 0, vc)
+        else:
+            from ._tensor_types import legacy_new
+            t = legacy_new(args, _dt.get_default_dtype(), device, "Tensor")
+            _init(self, t._data, False, None, 0, t._vc)
+        if device is not None and _is_data(args[0] if args else None):
+            self._data = backend.transfer(self._data, backend.to_device(device, "Tensor"))
         if requires_grad:
             self.requires_grad = True
 
@@ -81,10 +105,68 @@ class Tensor:
 
     @property
     def is_cuda(self) -> bool:
-        return self.device.type == "cuda"
+        return type(self._data) is not np.ndarray and self.device.type == "cuda"
+
+    @property
+    def is_cpu(self) -> bool:
+        return type(self._data) is np.ndarray or self.device.type == "cpu"
+
+    # Devices and layouts minitorch does not have: always False, so that device checks
+    # in PyTorch programs (`if x.is_mps: ...`) take their CPU/CUDA branch.
+    is_xpu = is_mps = is_meta = is_sparse = is_sparse_csr = is_quantized = is_nested = \
+        is_mkldnn = is_vulkan = is_ipu = is_hpu = is_mtia = is_maia = is_xla = is_lazy = \
+        property(lambda self: False)
+
+    @property
+    def layout(self):
+        """Always ``minitorch.strided`` (dense arrays)."""
+        return strided
 
     def is_floating_point(self) -> bool:
-        return self._data.dtype.kind == "f"
+        return self._data.dtype.kind == "f" or self.dtype is _dt.bfloat16
+
+    def is_complex(self) -> bool:
+        """Always False: minitorch has no complex tensors."""
+        return False
+
+    def is_signed(self) -> bool:
+        return self.dtype.is_signed
+
+    def is_inference(self) -> bool:
+        """False: minitorch's inference_mode is no_grad and does not tag tensors."""
+        return False
+
+    def get_device(self) -> int:
+        """The CUDA device index, -1 for a CPU tensor (as PyTorch)."""
+        dev = self.device
+        return -1 if dev.type == "cpu" else (dev.index or 0)
+
+    # ------------------------------------------------------------------ memory
+    def data_ptr(self) -> int:
+        """The address of the first element (equal for tensors sharing their start)."""
+        return _address(self._data)
+
+    def storage_offset(self) -> int:
+        """How many elements this view starts after the start of the array it views."""
+        root = _root_array(self._data)
+        return (_address(self._data) - _address(root)) // self._data.itemsize
+
+    def untyped_storage(self) -> "_Storage":
+        """The memory block behind this tensor (shared by its views): ``data_ptr()``,
+        ``nbytes()``, ``size()`` (in bytes)."""
+        return _Storage(_root_array(self._data), 1)
+
+    def storage(self) -> "_Storage":
+        """As ``untyped_storage()``, sized in elements of this tensor's dtype."""
+        return _Storage(_root_array(self._data), self._data.itemsize)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._data.nbytes)
+
+    @property
+    def itemsize(self) -> int:
+        return int(self._data.itemsize)
 
     def is_contiguous(self) -> bool:
         return bool(self._data.flags.c_contiguous)
@@ -262,8 +344,162 @@ class Tensor:
     def __hash__(self):
         return id(self)
 
+    __array_priority__ = 1000  # NumPy defers mixed operations to Tensor, as for PyTorch
+
+    def __format__(self, format_spec: str) -> str:
+        """A 0-d tensor formats as its Python number: ``f"{loss:.3f}"``, ``f"{n:>5}"``.
+        Other tensors take only the empty spec (their repr), as in PyTorch."""
+        if self._data.ndim == 0:
+            return self.item().__format__(format_spec)
+        if format_spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return str(self)
+
+    def __round__(self, ndigits=None):
+        """``round(t)`` / ``round(t, 2)``: the tensor rounded half to even (as
+        ``torch.round(t, decimals=ndigits)``); PyTorch itself leaves round() undefined."""
+        xp = backend.get_array_module(self._data)
+        return _make(xp.asarray(xp.round(self._data, 0 if ndigits is None else int(ndigits))))
+
+    def __reversed__(self):
+        """The tensor flipped along dim 0 (a 0-d tensor is returned as it is)."""
+        if self._data.ndim == 0:
+            return self
+        return self.flip(0)
+
+    def __deepcopy__(self, memo):
+        """A leaf's deep copy: new data, the same requires_grad, a copy of ``.grad`` and of
+        the Python attributes. Non-leaf tensors refuse, as in PyTorch."""
+        if id(self) in memo:
+            return memo[id(self)]
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
+                               "support the deepcopy protocol at the moment")
+        import copy
+        new = _new(type(self))
+        _init(new, self._data.copy(), self._rg, None, 0, None)
+        memo[id(self)] = new
+        if self._grad is not None:
+            new._grad = copy.deepcopy(self._grad, memo)
+        if self.__dict__:
+            new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return new
+
+    def __reduce_ex__(self, protocol):
+        """Pickling (and ``copy.copy``): the data (on the host), the device, requires_grad
+        and the Python attributes; the graph and ``.grad`` are not kept, as in PyTorch."""
+        data = self._data if type(self._data) is np.ndarray else self._data.get()
+        return (_rebuild, (type(self), data, str(self.device), self._rg,
+                           self.__dict__ or None))
+
+    # ------------------------------------------------------------------ Python callables
+    def apply_(self, callable) -> "Tensor":
+        """Replace every element x by ``callable(x)`` (Python numbers; CPU only, slow)."""
+        arr = self._check_python_inplace("apply_")
+        vals = [callable(v) for v in arr.reshape(-1).tolist()]
+        arr[...] = np.asarray(vals, dtype=arr.dtype).reshape(arr.shape)
+        self._vc[0] += 1
+        return self
+
+    def map_(self, tensor, callable) -> "Tensor":
+        """Replace every element x by ``callable(x, y)``, y the matching element of `tensor`
+        (broadcast to this shape; Python numbers; CPU only)."""
+        arr = self._check_python_inplace("map_")
+        if not isinstance(tensor, Tensor):
+            raise TypeError(f"map_(): argument 'tensor' must be Tensor, not "
+                            f"{type(tensor).__name__}")
+        other = np.broadcast_to(tensor.detach().numpy(force=True), arr.shape)
+        vals = [callable(a, b) for a, b in zip(arr.reshape(-1).tolist(),
+                                              other.reshape(-1).tolist())]
+        arr[...] = np.asarray(vals, dtype=arr.dtype).reshape(arr.shape)
+        self._vc[0] += 1
+        return self
+
+    def _check_python_inplace(self, fn):
+        if type(self._data) is not np.ndarray:
+            raise TypeError(f"{fn}() is only implemented on CPU tensors")
+        if self._rg and self.grad_fn is None:
+            from .autograd import grad_mode
+            if grad_mode.STATE.enabled:
+                raise RuntimeError(f"{fn}(): a leaf Variable that requires grad is being used "
+                                   "in an in-place operation.")
+        return self._data
+
+    # ------------------------------------------------------------------ shared memory
+    def share_memory_(self) -> "Tensor":
+        """Move the data into shared memory (an mmap of a memory file), in place: a child
+        process forked afterwards (or handed the tensor through minitorch.multiprocessing)
+        sees the same memory, so its in-place updates reach the parent (Hogwild training).
+        A no-op for CUDA tensors and tensors already shared."""
+        if type(self._data) is not np.ndarray or self.is_shared():
+            return self
+        from ._shared import to_shared
+        self._data = to_shared(self._data)
+        if self._grad is not None:
+            self._grad._data = to_shared(self._grad._data)
+        return self
+
+    def is_shared(self) -> bool:
+        """Whether the data lives in shared memory (share_memory_) or on a GPU (CUDA tensors
+        count as shared, as in PyTorch)."""
+        if type(self._data) is not np.ndarray:
+            return True
+        from ._shared import is_shared_array
+        return is_shared_array(self._data)
+
     # __repr__ lives in minitorch/_format.py; __eq__ and the other operators in
     # minitorch/_tensor_methods.py.
+
+
+def _address(arr) -> int:
+    if type(arr) is np.ndarray or isinstance(arr, np.ndarray):
+        return int(arr.__array_interface__["data"][0])
+    return int(arr.data.ptr)  # CuPy
+
+
+def _root_array(arr):
+    """The array at the bottom of a chain of views (the one that owns the memory)."""
+    while getattr(arr, "base", None) is not None and backend.is_array(arr.base):
+        arr = arr.base
+    return arr
+
+
+class _Storage:
+    """A tensor's memory block, as far as programs inspect it: its address and size."""
+
+    def __init__(self, root, itemsize: int):
+        self._root = root
+        self._itemsize = itemsize
+
+    def data_ptr(self) -> int:
+        return _address(self._root)
+
+    def nbytes(self) -> int:
+        return int(self._root.nbytes)
+
+    def size(self) -> int:
+        return int(self._root.nbytes) // self._itemsize
+
+    __len__ = size
+
+    def element_size(self) -> int:
+        return self._itemsize
+
+    def __repr__(self):
+        return f"<minitorch storage of {self.size()} items at {hex(self.data_ptr())}>"
+
+
+class _Layout:
+    """``minitorch.strided``: the only layout (dense, strided arrays)."""
+
+    def __repr__(self):
+        return "minitorch.strided"
+
+    def __reduce__(self):
+        return "strided"
+
+
+strided = _Layout()
 
 
 class Size(tuple):
@@ -298,6 +534,24 @@ class RemovableHandle:
 
     def __exit__(self, *exc):
         self.remove()
+
+
+def _rebuild(cls, data, device, requires_grad, attrs):
+    """Unpickle a Tensor (see Tensor.__reduce_ex__)."""
+    if device != "cpu":
+        data = backend.transfer(data, backend.device(device))
+    t = _new(cls)
+    _init(t, data, False, None, 0, None)
+    if requires_grad:
+        t._rg = True
+    if attrs:
+        t.__dict__.update(attrs)
+    return t
+
+
+def _is_data(x) -> bool:
+    """An array or Tensor: what the internal ``Tensor(array)`` form wraps as it is."""
+    return isinstance(x, (Tensor, np.generic)) or backend.is_array(x)
 
 
 def _init(t, data, rg, grad_fn, out_idx, vc):

@@ -38,6 +38,10 @@ _STATE = grad_mode.STATE
 _ndarray = np.ndarray
 _seq = itertools.count()
 
+# True while autocast, the profiler or anomaly detection is on: then `apply` hands each
+# call to autograd/_hooks.py. One module-global check per call when they are all off.
+_hooked = False
+
 # how a saved value was resolved
 _SAVED_INPUT, _SAVED_OUTPUT, _SAVED_CONST, _SAVED_RAW = 0, 1, 2, 3
 
@@ -90,18 +94,31 @@ class Function:
         """Declare outputs (by their arrays) that carry no gradient, like argmax indices."""
         self._non_diff = arrays
 
+    # Whether Python numbers among the inputs show in next_functions as (None, 0) after the
+    # tensors, as PyTorch shows its "wrapped numbers" (set for add, sub, mul, div).
+    _shows_numbers = False
+
     @property
     def next_functions(self) -> tuple:
-        """The nodes this one sends gradients to, as PyTorch shows them: (node, output index)
-        pairs, with an AccumulateGrad for leaves and (None, 0) for inputs without grad."""
+        """The nodes this one sends gradients to, as PyTorch shows them: one (node, output
+        index) pair per Tensor input, in order, with the leaf's AccumulateGrad node for
+        leaves and (None, 0) for tensors without grad. Non-tensor arguments (shapes, dims)
+        are not inputs; a Python number operand of add/sub/mul/div comes after the tensors
+        as (None, 0), so ``(2 * b).grad_fn`` lists b's node first, as in PyTorch."""
         out = []
-        for edge in self._edges:
+        numbers = 0
+        for edge, m in zip(self._edges, self._in_meta):
             if edge is None:
-                out.append((None, 0))
+                if m is _NUMBER:
+                    numbers += 1
+                elif m is not _OTHER:
+                    out.append((None, 0))
             elif edge[0] is None:
-                out.append((AccumulateGrad(edge[2]), 0))
+                out.append((accumulate_grad_node(edge[2]), 0))
             else:
                 out.append((edge[0], edge[1]))
+        if numbers and self._shows_numbers:
+            out.extend([(None, 0)] * numbers)
         return tuple(out)
 
     def name(self) -> str:
@@ -135,6 +152,9 @@ class Function:
 
         This runs for every operation, so it is written for speed: the common case (one
         NumPy array out, no graph to record) takes the shortest path."""
+        if _hooked:
+            from ._hooks import hooked_apply
+            return hooked_apply(cls, args, kwargs)
         # the arrays for forward; whether any input requires grad; one array type (device)
         arrays = []
         need = False
@@ -194,17 +214,42 @@ _new = object.__new__
 
 
 class AccumulateGrad:
-    """What ``next_functions`` shows for a leaf: the node that accumulates into ``.grad``."""
+    """What ``next_functions`` shows for a leaf: the node that accumulates into ``.grad``.
+    One per leaf (the same object every time), holding its leaf weakly."""
 
     def __init__(self, variable: Tensor):
-        self.variable = variable
+        self._ref = weakref.ref(variable)
         self.next_functions = ()
+
+    @property
+    def variable(self):
+        return self._ref()
 
     def name(self):
         return "AccumulateGrad"
 
     def __repr__(self):
         return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+_ACCUMULATE = {}   # id(leaf) -> its AccumulateGrad (dropped when the leaf is freed)
+
+
+def accumulate_grad_node(leaf: Tensor) -> AccumulateGrad:
+    """The AccumulateGrad node of a leaf, created on first request."""
+    key = id(leaf)
+    node = _ACCUMULATE.get(key)
+    if node is None or node.variable is not leaf:
+        node = AccumulateGrad(leaf)
+        _ACCUMULATE[key] = node
+        weakref.finalize(leaf, _ACCUMULATE.pop, key, None)
+    return node
+
+
+# _in_meta markers of the arguments that are not Tensors (see next_functions)
+_NUMBER = "number"
+_OTHER = "other"
+_PY_NUMBERS = (int, float, bool)
 
 
 def _record(ctx, args, arrays, outs):
@@ -218,14 +263,18 @@ def _record(ctx, args, arrays, outs):
     edges = []
     meta = []
     for a in args:
-        if isinstance(a, Tensor) and a._rg:
-            fn = a.grad_fn
-            edges.append((fn, a._out_idx, None) if fn is not None else (None, 0, a))
-            d = a._data
-            meta.append((d.shape, d.dtype, type(d)))
+        if isinstance(a, Tensor):
+            if a._rg:
+                fn = a.grad_fn
+                edges.append((fn, a._out_idx, None) if fn is not None else (None, 0, a))
+                d = a._data
+                meta.append((d.shape, d.dtype, type(d)))
+            else:
+                edges.append(None)
+                meta.append(None)
         else:
             edges.append(None)
-            meta.append(None)
+            meta.append(_NUMBER if a.__class__ in _PY_NUMBERS else _OTHER)
     ctx._edges = edges
     ctx._in_meta = meta
     ctx._needs = tuple([e is not None for e in edges])

@@ -129,3 +129,60 @@ class set_grad_enabled(_GradModeContext):
         # Used as a decorator: the mode applies inside fn only, not from now on.
         STATE.enabled = self._prev
         return super().__call__(fn)
+
+
+class _Inference:
+    enabled = False
+
+
+INFERENCE = _Inference
+
+
+def is_inference_mode_enabled() -> bool:
+    return INFERENCE.enabled
+
+
+class inference_mode(_GradModeContext):
+    """``inference_mode(mode=True)``: no_grad for inference, as a context manager or a
+    decorator (``@inference_mode()``, ``@inference_mode``). minitorch records no graph
+    inside (like no_grad) and reports ``is_inference_mode_enabled()``; it does not tag the
+    tensors made inside (``Tensor.is_inference()`` is False), which PyTorch does to forbid
+    their later use in autograd. ``inference_mode(False)`` changes nothing."""
+
+    def __new__(cls, mode=True):
+        if isinstance(mode, bool) or mode is None:
+            return super().__new__(cls)
+        if not callable(mode):
+            raise TypeError(f"inference_mode(): argument 'mode' must be bool, got "
+                            f"{type(mode).__name__}")
+        return cls()(mode)
+
+    def __init__(self, mode: bool = True):
+        self.mode = bool(mode)
+
+    def __enter__(self):
+        self._prev = (STATE.enabled, INFERENCE.enabled)
+        if self.mode:
+            STATE.enabled = False
+            INFERENCE.enabled = True
+        return self
+
+    def __exit__(self, *exc):
+        STATE.enabled, INFERENCE.enabled = self._prev
+        return False
+
+    def clone(self):
+        return type(self)(self.mode)
+
+    def __call__(self, fn):
+        mode = self.mode
+        if inspect.isgeneratorfunction(fn):
+            if not mode:
+                return fn
+            return _wrap_generator(fn, False)
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with inference_mode(mode):
+                return fn(*args, **kwargs)
+        return wrapper
