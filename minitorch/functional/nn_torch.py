@@ -28,7 +28,10 @@ from . import vision as _vision
 __all__ = ["cosine_similarity", "pairwise_distance", "pdist", "bilinear", "kl_div",
            "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss",
            "poisson_nll_loss", "triplet_margin_loss", "ctc_loss",
-           "binary_cross_entropy_with_logits"]
+           "binary_cross_entropy_with_logits", "dropout", "dropout_", "feature_dropout",
+           "feature_dropout_", "alpha_dropout", "alpha_dropout_", "feature_alpha_dropout",
+           "feature_alpha_dropout_", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle",
+           "native_channel_shuffle"]
 
 cosine_similarity = _distance.cosine_similarity
 pairwise_distance = _distance.pairwise_distance
@@ -92,4 +95,46 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
         reduction=_reduction(reduction, "binary_cross_entropy_with_logits"))
 
 
-del _conv, _dropout, _embedding, _pooling, _vision
+# ---------------------------------------------------------------- dropout (train, not training)
+def dropout(input, p, train):
+    return _dropout.dropout(input, p, train)
+
+
+def dropout_(input, p, train):
+    return _dropout.dropout(input, p, train, inplace=True)
+
+
+def feature_dropout(input, p, train):
+    """Channel dropout of a (N, C, *) input (torch.feature_dropout)."""
+    return _dropout._feature_dropout(input, _dropout._check_p(p, "feature_dropout"), train, False,
+                                     "feature_dropout")
+
+
+def feature_dropout_(input, p, train):
+    return _dropout._feature_dropout(input, _dropout._check_p(p, "feature_dropout_"), train, True,
+                                     "feature_dropout_")
+
+
+def alpha_dropout(input, p, train):
+    return _dropout.alpha_dropout(input, p, train)
+
+
+def alpha_dropout_(input, p, train):
+    return _dropout.alpha_dropout(input, p, train, inplace=True)
+
+
+def feature_alpha_dropout(input, p, train):
+    return _dropout.feature_alpha_dropout(input, p, train)
+
+
+def feature_alpha_dropout_(input, p, train):
+    return _dropout.feature_alpha_dropout(input, p, train, inplace=True)
+
+
+pixel_shuffle = _vision.pixel_shuffle
+pixel_unshuffle = _vision.pixel_unshuffle
+channel_shuffle = _vision.channel_shuffle
+native_channel_shuffle = _vision.channel_shuffle
+
+
+del _conv, _embedding, _pooling

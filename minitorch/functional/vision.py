@@ -37,7 +37,8 @@ from .. import backend
 from ..autograd.function import Function
 from ._util import check_tensor
 
-__all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear"]
+__all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle",
+           "pixel_unshuffle", "channel_shuffle", "native_channel_shuffle"]
 
 _xp = backend.get_array_module
 
@@ -286,3 +287,76 @@ def upsample_nearest(input, size=None, scale_factor=None):
 def upsample_bilinear(input, size=None, scale_factor=None):
     """torch's deprecated upsample_bilinear: bilinear with align_corners=True."""
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+# ------------------------------------------------------------------------ shuffles
+def _check_factor(value, fn, arg):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{fn}(): argument '{arg}' must be int, not {type(value).__name__}")
+    if value <= 0:
+        raise RuntimeError(f"{fn} expects a positive {arg}, but got {value}")
+    return int(value)
+
+
+def pixel_shuffle(input, upscale_factor):
+    """(*, C r^2, H, W) -> (*, C, H r, W r): each group of r^2 channels becomes an r x r
+    block of pixels (sub-pixel convolution). A reshape and a permute, so the gradient is
+    pixel_unshuffle of the upstream gradient."""
+    fn = "pixel_shuffle"
+    check_tensor(input, fn)
+    r = _check_factor(upscale_factor, fn, "upscale_factor")
+    if input.ndim < 3:
+        raise RuntimeError(f"{fn} expects input to have at least 3 dimensions, but got input "
+                           f"with {input.ndim} dimension(s)")
+    *lead, c, h, w = tuple(input.shape)
+    if c % (r * r):
+        raise RuntimeError(f"{fn} expects its input's 'channel' dimension to be divisible by "
+                           f"the square of upscale_factor, but input.size(-3)={c} is not "
+                           f"divisible by {r * r}")
+    k = len(lead)
+    x = input.reshape(*lead, c // (r * r), r, r, h, w)
+    x = x.permute(*range(k), k, k + 3, k + 1, k + 4, k + 2)
+    return x.reshape(*lead, c // (r * r), h * r, w * r)
+
+
+def pixel_unshuffle(input, downscale_factor):
+    """(*, C, H r, W r) -> (*, C r^2, H, W), the inverse of pixel_shuffle."""
+    fn = "pixel_unshuffle"
+    check_tensor(input, fn)
+    r = _check_factor(downscale_factor, fn, "downscale_factor")
+    if input.ndim < 3:
+        raise RuntimeError(f"{fn} expects input to have at least 3 dimensions, but got input "
+                           f"with {input.ndim} dimension(s)")
+    *lead, c, h, w = tuple(input.shape)
+    if h % r:
+        raise RuntimeError(f"{fn} expects height to be divisible by downscale_factor, but "
+                           f"input.size(-2)={h} is not divisible by {r}")
+    if w % r:
+        raise RuntimeError(f"{fn} expects width to be divisible by downscale_factor, but "
+                           f"input.size(-1)={w} is not divisible by {r}")
+    k = len(lead)
+    x = input.reshape(*lead, c, h // r, r, w // r, r)
+    x = x.permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
+    return x.reshape(*lead, c * r * r, h // r, w // r)
+
+
+def channel_shuffle(input, groups):
+    """(N, C, *) with C = g * k: channel i * k + j moves to j * g + i (ShuffleNet's shuffle
+    of g groups), a reshape and a transpose."""
+    fn = "channel_shuffle"
+    check_tensor(input, fn)
+    if isinstance(groups, bool) or not isinstance(groups, numbers.Integral) or groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of "
+                           f"groups:{groups}")
+    if input.ndim <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
+                           f"sizes {list(input.shape)}")
+    n, c, *rest = tuple(input.shape)
+    if c % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels "
+                           f"and {groups} groups.")
+    x = input.reshape(n, int(groups), c // int(groups), *rest).transpose(1, 2)
+    return x.reshape(n, c, *rest)
+
+
+native_channel_shuffle = channel_shuffle

@@ -1,10 +1,13 @@
-"""Dropout module."""
+"""Dropout modules: Dropout, channel dropout (Dropout1d/2d/3d) and alpha dropout for SELU
+networks (AlphaDropout, FeatureAlphaDropout); the identity in eval mode."""
 from __future__ import annotations
 
-from ..functional.dropout import dropout, dropout2d
+from ..functional.dropout import (dropout, dropout1d, dropout2d, dropout3d, alpha_dropout,
+                                  feature_alpha_dropout)
 from .module import Module
 
-__all__ = ["Dropout", "Dropout2d"]
+__all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout",
+           "FeatureAlphaDropout"]
 
 
 class Dropout(Module):
@@ -31,3 +34,31 @@ class Dropout2d(Dropout):
 
     def forward(self, input):
         return dropout2d(input, self.p, self.training, self.inplace)
+
+
+class Dropout1d(Dropout):
+    """Zero whole channels of an (N, C, L) or (C, L) input with probability p (training)."""
+
+    def forward(self, input):
+        return dropout1d(input, self.p, self.training, self.inplace)
+
+
+class Dropout3d(Dropout):
+    """Zero whole channels of an (N, C, D, H, W) or (C, D, H, W) input with probability p."""
+
+    def forward(self, input):
+        return dropout3d(input, self.p, self.training, self.inplace)
+
+
+class AlphaDropout(Dropout):
+    """Dropout that keeps zero mean and unit variance (for SELU networks)."""
+
+    def forward(self, input):
+        return alpha_dropout(input, self.p, self.training)
+
+
+class FeatureAlphaDropout(Dropout):
+    """Alpha dropout of whole channels."""
+
+    def forward(self, input):
+        return feature_alpha_dropout(input, self.p, self.training)

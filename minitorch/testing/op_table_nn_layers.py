@@ -207,3 +207,68 @@ add(
     _loss("ctc_unbatched", lambda lib, x, t: _F(lib).ctc_loss(x.log_softmax(1), t, lib.tensor(5), lib.tensor(2)),
           F((5, 4)), I((2,), 4, 1), gradgrad=False),
 )
+
+# ---------------------------------------------------------------- padding modules, shuffles
+_pad = _fam("padding")
+add(
+    _pad("ZeroPad2d", lambda lib, x: lib.nn.ZeroPad2d((1, 2, 0, 1))(x), F((2, 3, 4))),
+    _pad("ConstantPad1d_crop", lambda lib, x: lib.nn.ConstantPad1d((-1, 2), 0.5)(x), F(S234)),
+    _pad("ConstantPad3d", lambda lib, x: lib.nn.ConstantPad3d(1, -2.0)(x), F((1, 2, 2, 3))),
+    _pad("ZeroPad3d", lambda lib, x: lib.nn.ZeroPad3d((1, 0, 0, 2, 1, 1))(x), F((2, 2, 3, 2))),
+    _pad("ReflectionPad1d", lambda lib, x: lib.nn.ReflectionPad1d((2, 1))(x), F((2, 3, 4))),
+    _pad("ReflectionPad2d", lambda lib, x: lib.nn.ReflectionPad2d((1, 2, 2, 0))(x), F((1, 2, 3, 4))),
+    _pad("ReflectionPad3d", lambda lib, x: lib.nn.ReflectionPad3d(1)(x), F((1, 2, 3, 3, 2))),
+    _pad("ReflectionPad3d_unbatched", lambda lib, x: lib.nn.ReflectionPad3d((1, 0, 0, 1, 1, 0))(x),
+         F((2, 2, 3, 2))),
+    _pad("ReplicationPad1d", lambda lib, x: lib.nn.ReplicationPad1d(3)(x), F((3, 4))),
+    _pad("ReplicationPad2d", lambda lib, x: lib.nn.ReplicationPad2d((2, 0, 1, 3))(x), F((2, 3, 4))),
+    _pad("ReplicationPad3d", lambda lib, x: lib.nn.ReplicationPad3d((1, 2, 0, 1, 2, 1))(x), F((1, 2, 2, 3, 2))),
+    _pad("CircularPad1d", lambda lib, x: lib.nn.CircularPad1d((1, 3))(x), F((2, 3, 4))),
+    _pad("CircularPad2d", lambda lib, x: lib.nn.CircularPad2d(1)(x), F((1, 2, 3, 4))),
+    _pad("CircularPad3d", lambda lib, x: lib.nn.CircularPad3d((1, 0, 2, 1, 1, 1))(x), F((2, 3, 3, 2))),
+    _pad("pad_reflect_3d", lambda lib, x: _F(lib).pad(x, (1, 1, 1, 0, 0, 1), mode="reflect"), F((1, 2, 3, 3, 2))),
+    _pad("pixel_shuffle", lambda lib, x: _F(lib).pixel_shuffle(x, 2), F((2, 8, 2, 3))),
+    _pad("pixel_shuffle_lead", lambda lib, x: lib.pixel_shuffle(x, 3), F((2, 1, 9, 2, 1))),
+    _pad("pixel_unshuffle", lambda lib, x: _F(lib).pixel_unshuffle(x, 2), F((2, 2, 4, 6))),
+    _pad("pixel_unshuffle_3d", lambda lib, x: lib.pixel_unshuffle(x, 3), F((1, 3, 6))),
+    _pad("channel_shuffle", lambda lib, x: _F(lib).channel_shuffle(x, 3), F((2, 6, 2, 2))),
+    _pad("channel_shuffle_3d", lambda lib, x: lib.nn.ChannelShuffle(2)(x), F((2, 4, 3))),
+    _pad("Fold", lambda lib, x: lib.nn.Fold((4, 5), 2, padding=1)(x), F((2, 12, 30))),
+    _pad("Unfold", lambda lib, x: lib.nn.Unfold((2, 3), dilation=(1, 2), stride=2)(x), F((2, 3, 5, 7))),
+)
+
+# ---------------------------------------------------------------- dropout (deterministic cases)
+_drop = _fam("dropout")
+add(
+    _drop("alpha_dropout_eval", lambda lib, x: _F(lib).alpha_dropout(x, 0.5) * 1.0, F(S34)),
+    _drop("alpha_dropout_p0", lambda lib, x: _F(lib).alpha_dropout(x, 0.0, True) * 1.0, F(S34)),
+    _drop("alpha_dropout_p1", lambda lib, x: _F(lib).alpha_dropout(x, 1.0, True), F(S34)),
+    _drop("feature_alpha_dropout_eval", lambda lib, x: _F(lib).feature_alpha_dropout(x, 0.3) * 2.0, F(S234)),
+    _drop("dropout1d_p1", lambda lib, x: _F(lib).dropout1d(x, 1.0), F(S234)),
+    _drop("dropout3d_eval", lambda lib, x: _F(lib).dropout3d(x, 0.5, training=False) * 1.0, F((1, 2, 2, 3, 2))),
+    _drop("dropout_torch_eval", lambda lib, x: lib.dropout(x, 0.4, False) * 1.0, F(S34)),
+    _drop("feature_dropout_p1", lambda lib, x: lib.feature_dropout(x, 1.0, True), F(S234)),
+)
+
+# ---------------------------------------------------------------- embedding_bag
+_emb = _fam("embedding")
+_BAG_IDX = np.array([1, 2, 4, 5, 4, 3, 2, 9, 0, 7])
+add(
+    _emb("embedding_bag_mean", lambda lib, w, i, o: _F(lib).embedding_bag(i, w, o), F((10, 3)),
+         I((10,), 10), I((3,), 10), fixed=lambda rng: [rng.standard_normal((10, 3)), _BAG_IDX,
+                                                       np.array([0, 4, 4])]),
+    _emb("embedding_bag_sum_2d", lambda lib, w, i: _F(lib).embedding_bag(i, w, mode="sum"), F((6, 4)),
+         I((3, 4), 6)),
+    _emb("embedding_bag_max", lambda lib, w, i, o: _F(lib).embedding_bag(i, w, o, mode="max"),
+         F((10, 3), distinct), I((10,), 10), I((4,), 10),
+         fixed=lambda rng: [distinct(rng, (10, 3)), _BAG_IDX, np.array([0, 3, 3, 7])]),
+    _emb("embedding_bag_weights_last_offset", lambda lib, w, i, o, p: _F(lib).embedding_bag(
+        i, w, o, mode="sum", per_sample_weights=p, include_last_offset=True),
+         F((10, 3)), I((10,), 10), I((3,), 10), F((10,)),
+         fixed=lambda rng: [rng.standard_normal((10, 3)), _BAG_IDX, np.array([0, 6, 10]),
+                            rng.standard_normal(10)]),
+    _emb("embedding_bag_padding_mean", lambda lib, w, i, o: _F(lib).embedding_bag(i, w, o, padding_idx=2),
+         F((10, 3)), I((10,), 10), I((3,), 10), finite_diff=False,
+         fixed=lambda rng: [rng.standard_normal((10, 3)), _BAG_IDX, np.array([0, 2, 5])],
+         notes="the padding row gets no gradient on purpose"),
+)
