@@ -565,15 +565,7 @@ def _cum_dim(input, dim, fn):
 
 # ---------------------------------------------------------------------------- cumprod
 class CumProd(Function):
-    """out_i = prod_{j <= i} x_j along dim.
-
-    dx_j = sum_{i >= j} g_i * prod_{k <= i, k != j} x_k. With no zeros in a lane that is
-    reverse_cumsum(g * out)_j / x_j. With zeros, let z be the first zero of the lane:
-    - j < z: the same formula (every out_i with i >= z is 0 already);
-    - j = z: sum_{i >= z} g_i * cumprod(y)_i, where y is x with x_z replaced by 1;
-    - j > z: 0 (every product through j contains x_z = 0).
-    All of it is built from differentiable ops (cumprod of y included), so second
-    derivatives are exact at zeros too."""
+    """out_i = prod_{j <= i} x_j along dim;  dx = _cumprod_grad(x, out, g) (below)."""
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -585,17 +577,34 @@ class CumProd(Function):
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
-        d = ctx.dim
-        zero = x._data == 0
-        if not bool(zero.any()):
-            return _reverse_cumsum(g * out, d) / x
-        seen = _xp(zero).cumsum(zero, axis=d)        # zeros at or before each position
-        before = _make(seen == 0)                     # j < z
-        first = _make(zero & (seen == 1))             # j = z
-        part_before = E.where(before, _reverse_cumsum(g * out, d) / E.where(before, x, 1.0), 0.0)
-        others = cumprod(E.where(first, 1.0, x), d)  # prod_{k <= i, k != z} x_k for i >= z
-        at_zero = sum(E.where(before, 0.0, g * others), d, keepdim=True)
-        return part_before + E.where(first, at_zero, 0.0)
+        return _cumprod_grad(x, out, g, ctx.dim)
+
+
+def _cumprod_grad(x: Tensor, out: Tensor, g: Tensor, d: int) -> Tensor:
+    """dx_j = sum_{i >= j} g_i * prod_{k <= i, k != j} x_k for out = cumprod(x) along d.
+
+    With no zero in a lane that is reverse_cumsum(g * out)_j / x_j. With zeros, let z be
+    the first zero of the lane and y be x with x_z replaced by 1:
+    - j < z: the same formula (every out_i with i >= z is 0 already);
+    - j = z: sum_{i >= z} g_i * cumprod(y)_i;
+    - j > z: x_z * (the same gradient for cumprod(y)), which is 0 but carries the right
+      derivative with respect to x_z.
+    Everything is a differentiable op (y's own zeros are handled by recursion), so second
+    derivatives are exact at zeros too."""
+    zero = x._data == 0
+    if not bool(zero.any()):
+        return _reverse_cumsum(g * out, d) / x
+    seen = _xp(zero).cumsum(zero, axis=d)      # zeros at or before each position
+    before = _make(seen == 0)                   # j < z
+    first = _make(zero & (seen == 1))           # j = z
+    after = _make(seen >= 1) & ~first           # j > z
+    y = E.where(first, 1.0, x)
+    out_y = cumprod(y, d)                       # prod_{k <= i, k != z} x_k for i >= z
+    part_before = E.where(before, _reverse_cumsum(g * out, d) / E.where(before, x, 1.0), 0.0)
+    at_zero = sum(E.where(before, 0.0, g * out_y), d, keepdim=True)
+    x_z = sum(E.where(first, x, 0.0), d, keepdim=True)
+    part_after = x_z * _cumprod_grad(y, out_y, g, d)
+    return part_before + E.where(first, at_zero, 0.0) + E.where(after, part_after, 0.0)
 
 
 def cumprod(input, dim, *, dtype=None):
@@ -667,14 +676,15 @@ class LogCumSumExp(Function):
         x, out = ctx.saved_tensors
         d = ctx.dim
         lowest = float(np.finfo(x._data.dtype).min)
-        with np.errstate(divide="ignore"):   # log(0) = -inf, replaced just below
-            log_abs = E.log(E.abs(g))
-        pos = E.where(g > 0, log_abs, lowest)
-        neg = E.where(g < 0, log_abs, lowest)
 
         def rlcse(t):
             return logcumsumexp(t.flip(d), d).flip(d)
-        return E.exp(rlcse(pos - out) + x) - E.exp(rlcse(neg - out) + x)
+        # log(0) = -inf is replaced by `lowest` just below; lowest - out may round to -inf
+        with np.errstate(divide="ignore", over="ignore"):
+            log_abs = E.log(E.abs(g))
+            pos = E.where(g > 0, log_abs, lowest)
+            neg = E.where(g < 0, log_abs, lowest)
+            return E.exp(rlcse(pos - out) + x) - E.exp(rlcse(neg - out) + x)
 
 
 def logcumsumexp(input, dim):

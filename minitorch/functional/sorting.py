@@ -255,7 +255,10 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, fn):
     if isinstance(q, Tensor):
         if q.ndim > 1:
             raise RuntimeError(f"{fn}() q must be a scalar or 1D tensor")
-        qa = q._data.astype(x.dtype).reshape(-1)
+        if q._data.dtype != x.dtype:
+            raise RuntimeError(f"{fn}() q tensor must be same dtype as the input tensor, got "
+                               f"{q.dtype} and {input.dtype}")
+        qa = q._data.reshape(-1)
     else:
         qa = xp.asarray([float(q)], dtype=x.dtype)
     if qa.size and (bool((qa < 0).any()) or bool((qa > 1).any())):
@@ -285,13 +288,20 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, fn):
     s = sorted_._data
     n = s.shape[-1]
     nan = xp.isnan(s)
+    # rank = q * factor: factor is n - 1, or (non-NaN count - 1) for nanquantile; where
+    # PyTorch overrides it (a NaN lane in quantile: the last index; a negative rank in an
+    # all-NaN lane of nanquantile: 0) the rank is a constant
     if ignore_nan:
-        count = (~nan).sum(axis=-1, keepdims=True).astype(x.dtype)
-        ranks = xp.maximum(qa * (count - 1), 0)          # (..., Q)
+        factor = (~nan).sum(axis=-1, keepdims=True).astype(x.dtype) - 1
+        ranks = qa * factor                                   # (..., Q)
+        override = ranks < 0
+        fixed = x.dtype.type(0)
     else:
-        ranks = xp.where(nan.any(axis=-1, keepdims=True), x.dtype.type(n - 1),
-                         qa * x.dtype.type(n - 1))
-        ranks = xp.broadcast_to(ranks, s.shape[:-1] + (qa.size,))
+        factor = xp.full(s.shape[:-1] + (1,), n - 1, dtype=x.dtype)
+        ranks = qa * factor
+        override = xp.broadcast_to(nan.any(axis=-1, keepdims=True), ranks.shape)
+        fixed = x.dtype.type(n - 1)
+    ranks = xp.where(override, fixed, ranks)
     if interpolation == "lower":
         ranks = xp.floor(ranks)
     elif interpolation == "higher":
@@ -301,11 +311,15 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, fn):
     below = ranks.astype(np.int64)
     values = gather(sorted_, -1, _make(below))            # (..., Q)
     if interpolation in ("linear", "midpoint"):
-        above = xp.ceil(ranks).astype(np.int64)
-        weights = xp.full(ranks.shape, 0.5, x.dtype) if interpolation == "midpoint" \
-            else (ranks - below).astype(x.dtype)
-        upper = gather(sorted_, -1, _make(above))
-        values = values + _make(weights) * (upper - values)   # lerp(below, above, w)
+        upper = gather(sorted_, -1, _make(xp.ceil(ranks).astype(np.int64)))
+        if interpolation == "midpoint":
+            weights = _make(xp.full(ranks.shape, 0.5, x.dtype))
+        elif isinstance(q, Tensor):   # the weight is differentiable in q, as in PyTorch
+            rank_t = E.where(_make(override), _make(ranks), q.reshape(-1) * _make(factor))
+            weights = rank_t - _make(below.astype(x.dtype))
+        else:
+            weights = _make((ranks - below).astype(x.dtype))
+        values = values + weights * (upper - values)      # lerp(below, above, w)
     # (..., Q) -> (Q, *out_shape)
     values = values.movedim(-1, 0).reshape((qa.size,) + out_shape)
     return values.reshape(out_shape) if scalar_q else values
