@@ -19,8 +19,12 @@ result is the same (values, dtypes, a list of tensors); one 60000 x 784 epoch ta
 milliseconds of Python instead of a loop over 60000 samples.
 
 Worker processes: ``num_workers > 0`` is accepted (so torch scripts run unchanged) and the
-batches are made in the main process, in the same order; ``worker_init_fn``,
-``pin_memory``, ``prefetch_factor`` and ``persistent_workers`` have no effect then.
+batches are made in the main process, in the same order, as if by one worker: while a
+batch is read, ``get_worker_info()`` returns ``WorkerInfo(id=0, num_workers=1, ...)``, so
+an IterableDataset that shards its stream by worker yields all of it once, and
+``worker_init_fn(0)`` runs when iteration starts (once, with ``persistent_workers``).
+``pin_memory``, ``prefetch_factor`` and ``timeout`` have no effect. With
+``num_workers=0`` (and outside iteration) ``get_worker_info()`` is None, as in torch.
 """
 from __future__ import annotations
 
@@ -32,12 +36,59 @@ from .collate import default_collate, default_convert
 from .dataset import IterableDataset, Subset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, _is_int
 
-__all__ = ["DataLoader", "get_worker_info"]
+__all__ = ["DataLoader", "get_worker_info", "WorkerInfo"]
+
+
+class WorkerInfo:
+    """What ``get_worker_info()`` returns inside a (emulated) worker: ``id``,
+    ``num_workers``, ``seed`` and ``dataset``, read-only after creation as in torch."""
+
+    __initialized = False
+
+    def __init__(self, **kwargs):
+        for k, v in kwargs.items():
+            setattr(self, k, v)
+        self.__keys = tuple(kwargs.keys())
+        self.__initialized = True
+
+    def __setattr__(self, key, val):
+        if self.__initialized:
+            raise RuntimeError(f"Cannot assign attributes to {type(self).__name__} objects")
+        return super().__setattr__(key, val)
+
+    def __repr__(self):
+        items = [f"{k}={getattr(self, k)}" for k in self.__keys]
+        return f"{type(self).__name__}({', '.join(items)})"
+
+
+_worker_info = None
 
 
 def get_worker_info():
-    """None: minitorch reads data in the main process (there are no worker processes)."""
-    return None
+    """The ``WorkerInfo`` of the worker reading data now, or None in the main process.
+
+    minitorch has no worker processes: with ``num_workers > 0`` the DataLoader reads in
+    the main process as one worker (``id=0``, ``num_workers=1``), and this returns that
+    worker's info while a batch is being read (in ``__iter__`` / ``__getitem__`` of the
+    dataset and in ``worker_init_fn``); otherwise None."""
+    return _worker_info
+
+
+class _as_worker:
+    """Context in which get_worker_info() returns ``info`` (None: leave it as it is)."""
+
+    def __init__(self, info):
+        self.info = info
+
+    def __enter__(self):
+        global _worker_info
+        self.saved = _worker_info
+        if self.info is not None:
+            _worker_info = self.info
+
+    def __exit__(self, *exc):
+        global _worker_info
+        _worker_info = self.saved
 
 
 class _InfiniteConstantSampler(Sampler):
@@ -173,6 +224,7 @@ class DataLoader:
             collate_fn = default_collate if self._auto_collation else default_convert
         self.collate_fn = collate_fn
         self.persistent_workers = persistent_workers
+        self._workers_started = False
         self._initialized = True
 
     def __setattr__(self, attr, val):
@@ -217,10 +269,19 @@ class _DataLoaderIter:
         self._collate_fn = loader.collate_fn
         self._drop_last = loader.drop_last
         self._num_yielded = 0
-        if loader._iterable:
-            self._dataset_iter = iter(loader.dataset)
-            self._ended = False
-        else:
+        self._worker = None
+        if loader.num_workers > 0:
+            self._worker = WorkerInfo(id=0, num_workers=1, seed=_base_seed(loader),
+                                      dataset=loader.dataset)
+        with _as_worker(self._worker):
+            if self._worker is not None and loader.worker_init_fn is not None and not (
+                    loader.persistent_workers and loader._workers_started):
+                loader.worker_init_fn(0)
+            loader._workers_started = True
+            if loader._iterable:
+                self._dataset_iter = iter(loader.dataset)
+                self._ended = False
+        if not loader._iterable:
             self._index_iter = iter(loader._index_sampler)
             self._reader = (_batch_reader(loader.dataset)
                             if self._auto and self._collate_fn is default_collate else None)
@@ -259,6 +320,14 @@ class _DataLoaderIter:
         return self._collate_fn(data)
 
     def __next__(self):
-        out = self._next_iterable() if self._loader._iterable else self._next_map()
+        with _as_worker(self._worker):
+            out = self._next_iterable() if self._loader._iterable else self._next_map()
         self._num_yielded += 1
         return out
+
+
+def _base_seed(loader) -> int:
+    """The emulated worker's seed: fixed by the loader's generator (or the default one)
+    without drawing from it, so num_workers does not change the random stream."""
+    gen = loader.generator if loader.generator is not None else _random.default_generator
+    return int(gen.initial_seed()) % (2 ** 63)

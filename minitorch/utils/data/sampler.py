@@ -89,22 +89,27 @@ class RandomSampler(Sampler):
     def num_samples(self) -> int:
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
-    def _indices(self) -> np.ndarray:
-        """This pass's indices as one int64 array."""
-        n = len(self.data_source)
-        m = self.num_samples
-        rng = _numpy_rng(self.generator)
-        if n == 0:
-            raise ValueError("RandomSampler(): cannot draw samples from an empty dataset")
-        if self.replacement:
-            return rng.integers(0, n, size=m, dtype=np.int64)
-        parts = [rng.permutation(n) for _ in range(m // n)]
-        if m % n:
-            parts.append(rng.permutation(n)[: m % n])
-        return np.concatenate(parts).astype(np.int64, copy=False)
+    # indices drawn per chunk with replacement: memory stays O(chunk) however many samples
+    _CHUNK = 4096
 
     def __iter__(self):
-        return iter(self._indices().tolist())
+        """A generator: with replacement it draws ``_CHUNK`` indices at a time, so
+        ``num_samples=10**10`` iterates in constant memory (as torch, which draws 32 at a
+        time); without replacement it makes one permutation of the dataset per pass."""
+        n = len(self.data_source)
+        m = self.num_samples
+        if n == 0:
+            raise ValueError("RandomSampler(): cannot draw samples from an empty dataset")
+        rng = _numpy_rng(self.generator)
+        if self.replacement:
+            for start in range(0, m, self._CHUNK):
+                size = min(self._CHUNK, m - start)
+                yield from rng.integers(0, n, size=size, dtype=np.int64).tolist()
+            return
+        for _ in range(m // n):
+            yield from rng.permutation(n).tolist()
+        if m % n:
+            yield from rng.permutation(n)[: m % n].tolist()
 
     def __len__(self) -> int:
         return self.num_samples
@@ -158,10 +163,20 @@ class WeightedRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self):
+        """With replacement: a generator drawing in chunks by inverse-CDF sampling (constant
+        memory for any num_samples); without: one weighted permutation prefix."""
         w = self.weights.numpy()
         rng = _random.rng(self.generator)
-        out = rng.choice(len(w), size=self.num_samples, replace=self.replacement, p=w / w.sum())
-        return iter(out.tolist())
+        if not self.replacement:
+            out = rng.choice(len(w), size=self.num_samples, replace=False, p=w / w.sum())
+            yield from out.tolist()
+            return
+        cdf = np.cumsum(w)
+        cdf /= cdf[-1]
+        for start in range(0, self.num_samples, RandomSampler._CHUNK):
+            size = min(RandomSampler._CHUNK, self.num_samples - start)
+            idx = np.searchsorted(cdf, rng.random(size), side="right")
+            yield from np.minimum(idx, len(w) - 1).tolist()
 
     def __len__(self) -> int:
         return self.num_samples
