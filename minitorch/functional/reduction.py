@@ -27,6 +27,8 @@ from . import comparison as C
 _xp = backend.get_array_module
 
 values_indices = namedtuple("values_indices", ["values", "indices"])
+max_t = namedtuple("max", ["values", "indices"])
+min_t = namedtuple("min", ["values", "indices"])
 # PyTorch's torch.return_types: named tuples whose field names programs use
 cummax_t = namedtuple("cummax", ["values", "indices"])
 cummin_t = namedtuple("cummin", ["values", "indices"])
@@ -259,11 +261,12 @@ def _max_min(input, dim, keepdim, is_max, name):
     if isinstance(dim, Tensor):
         return (E.maximum if is_max else E.minimum)(input, dim)
     d = _wrap_dim(dim, input.ndim, name)
+    result = max_t if is_max else min_t
     if input.ndim == 0:
-        return values_indices(input.clone(), _make(_xp(input._data).zeros((), dtype=np.int64)))
+        return result(input.clone(), _make(_xp(input._data).zeros((), dtype=np.int64)))
     _check_nonempty(input, (d,), name, False)
     values, indices = MaxMinDim.apply(input, d, keepdim, is_max)
-    return values_indices(values, indices)
+    return result(values, indices)
 
 
 def max(input, dim=None, keepdim=False):
