@@ -34,7 +34,7 @@ __all__ = ["softmax", "log_softmax", "softmin", "relu", "relu_", "leaky_relu", "
            "prelu", "rrelu", "rrelu_", "elu", "elu_", "selu", "selu_", "celu", "celu_", "gelu",
            "silu", "mish", "softplus", "sigmoid", "tanh", "hardtanh", "hardtanh_", "relu6",
            "threshold", "threshold_", "hardshrink", "softshrink", "tanhshrink", "softsign",
-           "hardsigmoid", "hardswish", "logsigmoid", "glu", "normalize", "gumbel_softmax"]
+           "hardsigmoid", "hardswish", "logsigmoid", "glu", "gumbel_softmax"]
 
 # torch-level names (``minitorch.selu`` as ``torch.selu``); more are added at the end of the
 # file for the other nn.functional families (see functional/nn_torch.py)
@@ -720,24 +720,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     return softmax(-input, dim)
 
 
-# ============================================================================ normalize, gumbel
-def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
-    """x / max(||x||_p, eps) along dim (PyTorch's formula: the norm is clamped with a
-    differentiable clamp_min, so the gradient through the norm is 0 where it is clamped)."""
-    check_tensor(input, "normalize")
-    if input._data.dtype.kind != "f":
-        raise RuntimeError(f"normalize(): expected a floating point input, got {input.dtype}")
-    from .reduction import norm
-    denom = E.clamp(norm(input, p, dim, keepdim=True), min=eps)
-    y = input / denom
-    if out is not None:
-        check_tensor(out, "normalize", "out")
-        out._data = y._data.astype(out._data.dtype, copy=False)
-        out._vc[0] += 1
-        return out
-    return y
-
-
+# ============================================================================ gumbel softmax
 def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
     """Sample from the Gumbel-softmax distribution: softmax((logits + G) / tau) with
     G = -log(Exp(1)) Gumbel noise. hard=True returns the one-hot argmax in the forward pass

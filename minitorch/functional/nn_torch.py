@@ -31,7 +31,7 @@ __all__ = ["cosine_similarity", "pairwise_distance", "pdist", "bilinear", "kl_di
            "binary_cross_entropy_with_logits", "dropout", "dropout_", "feature_dropout",
            "feature_dropout_", "alpha_dropout", "alpha_dropout_", "feature_alpha_dropout",
            "feature_alpha_dropout_", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle",
-           "native_channel_shuffle"]
+           "native_channel_shuffle", "embedding", "embedding_renorm_"]
 
 cosine_similarity = _distance.cosine_similarity
 pairwise_distance = _distance.pairwise_distance
@@ -137,4 +137,19 @@ channel_shuffle = _vision.channel_shuffle
 native_channel_shuffle = _vision.channel_shuffle
 
 
-del _conv, _embedding, _pooling
+# ---------------------------------------------------------------- embedding (table first)
+def embedding(weight, input, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
+    """torch.embedding: the table comes first, and a negative padding_idx means none."""
+    pad = None if padding_idx is None or padding_idx < 0 else padding_idx
+    return _embedding.embedding(input, weight, pad, None, 2.0, scale_grad_by_freq, sparse)
+
+
+def embedding_renorm_(weight, input, max_norm, norm_type):
+    """Rescale, in place, the rows of `weight` that `input` looks up whose norm exceeds
+    max_norm to norm max_norm (what embedding(max_norm=...) does first)."""
+    _embedding._renorm_(weight, _embedding._check_indices(input, "embedding_renorm_"),
+                        float(max_norm), float(norm_type))
+    return weight
+
+
+del _conv, _pooling
