@@ -30,8 +30,7 @@ from ._util import check_tensor, sum_to, input_shape, cast, broadcast_shapes
 from . import elementwise as E
 from . import shape as S
 from . import reduction as R
-from .linalg import (matmul, vector_norm, scalar_type_name, _inplace_from,  # noqa: F401
-                     multi_dot)
+from .linalg import matmul, vector_norm, scalar_type_name
 
 _xp = backend.get_array_module
 # the exception numpy.linalg (and cupy.linalg) raise for singular / non-PD input
@@ -68,6 +67,7 @@ _LinalgLuFactorEx = _result("linalg_lu_factor_ex", ["LU", "pivots", "info"])
 _LinalgLu = _result("linalg_lu", ["P", "L", "U"])
 _LuUnpack = _result("lu_unpack", ["P", "L", "U"])
 _LinalgLstsq = _result("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
+_LuWithInfo = _result("_lu_with_info", ["LU", "pivots", "info"])
 _TriangularSolve = _result("triangular_solve", ["solution", "cloned_coefficient"])
 
 
@@ -96,10 +96,6 @@ def _is_zero(g) -> bool:
     return g is None or not bool(_xp(g._data).any(g._data))
 
 
-def _batch_prefix(A, b: int) -> str:
-    return f"(Batch element {b}): " if A.ndim > 2 else ""
-
-
 def _check_float(A: Tensor, fn: str):
     dt = A._data.dtype
     if dt.kind != "f":
@@ -116,11 +112,11 @@ def _check_matrix(A, fn: str, square: bool = False, arg: str = "A"):
     check_tensor(A, fn, arg)
     if A.ndim < 2:
         raise RuntimeError(f"{fn}: The input tensor {arg} must have at least 2 dimensions.")
-    _check_float(A, fn)
     m, n = A._data.shape[-2:]
     if square and m != n:
         raise RuntimeError(f"{fn}: {arg} must be batches of square matrices, but they are "
                            f"{m} by {n} matrices")
+    _check_float(A, fn)
     return A
 
 
@@ -953,7 +949,7 @@ def logdet(input):
     sign, logabs = Slogdet.apply(input)
     xp = _xp(sign._data)
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_sign = _make(xp.log(sign._data))   # 0, -inf or nan: constant, no gradient
+        log_sign = _make(xp.asarray(xp.log(sign._data)))  # 0, -inf or nan: a constant
     return logabs + log_sign
 
 
@@ -1237,8 +1233,8 @@ def matrix_exp(A):
 
 def _matrix_dims(A, dim, fn):
     if not isinstance(dim, (tuple, list)) or len(dim) != 2:
-        raise RuntimeError(f"{fn}: dim must be a 2-tuple. Got "
-                           f"{' '.join(str(d) for d in (dim if isinstance(dim, (tuple, list)) else [dim]))}")
+        got = dim if isinstance(dim, (tuple, list)) else [dim]
+        raise RuntimeError(f"{fn}: dim must be a 2-tuple. Got {' '.join(str(d) for d in got)}")
     d0, d1 = (_wrap_dim(d, A.ndim, fn) for d in dim)
     if d0 == d1:
         raise RuntimeError(f"{fn}: dims must be different. Got ({dim[0]}, {dim[1]})")
@@ -1328,7 +1324,7 @@ def cond(A, p=None):
     inverse_, info = inv_ex(A)
     out = matrix_norm(A, p) * matrix_norm(inverse_, p)
     if bool((info._data > 0).any()):
-        out = E.where(_make(info._data > 0), math.inf, out)
+        out = E.where(_make(_xp(info._data).asarray(info._data > 0)), math.inf, out)
     return out
 
 
@@ -1546,25 +1542,38 @@ def svd(input, some=True, compute_uv=True):
 
 
 def qr(input, some=True):
-    """torch.qr: linalg.qr with mode 'reduced' (some) or 'complete'."""
+    """torch.qr (deprecated in PyTorch, warns once): linalg.qr with mode 'reduced' (some)
+    or 'complete'."""
+    _warn_once("qr", "torch.qr is deprecated in favor of torch.linalg.qr and will be removed in "
+               "a future PyTorch release.\nThe boolean parameter 'some' has been replaced with a "
+               "string parameter 'mode'.\nQ, R = torch.qr(A, some)\nshould be replaced with\n"
+               "Q, R = torch.linalg.qr(A, 'reduced' if some else 'complete')")
     _check_matrix(input, "linalg.qr")
     return _Qr(*QR.apply(input, "reduced" if some else "complete"))
 
 
 def lu(A, pivot=True, get_infos=False):
-    """torch.lu: (LU, pivots) or, with get_infos, (LU, pivots, infos)."""
+    """torch.lu (deprecated in PyTorch, warns once): (LU, pivots) or, with get_infos,
+    (LU, pivots, info)."""
+    _warn_once("lu", "torch.lu is deprecated in favor of torch.linalg.lu_factor / "
+               "torch.linalg.lu_factor_ex and will be removed in a future PyTorch release.\n"
+               "LU, pivots = torch.lu(A, compute_pivots)\nshould be replaced with\nLU, pivots = "
+               "torch.linalg.lu_factor(A, compute_pivots)\nand\nLU, pivots, info = torch.lu(A, "
+               "compute_pivots, get_infos=True)\nshould be replaced with\nLU, pivots, info = "
+               "torch.linalg.lu_factor_ex(A, compute_pivots)")
     LU_, pivots, info = _lu_factor(A, pivot, "torch.lu")
     if get_infos:
-        return LU_, pivots, info
-    bad = _first_bad(_xp(info._data), info._data)
-    if bad is not None:
-        warnings.warn(f"torch.lu: U[{bad[1]},{bad[1]}] is zero and using it on lu_solve would "
-                      "result in a division by zero", UserWarning, stacklevel=2)
-    return LU_, pivots
+        return _LuWithInfo(LU_, pivots, info)
+    return LU_, pivots      # a singular A is factored all the same, as in PyTorch
 
 
 def lu_solve(b, LU_data, LU_pivots):
-    """torch.lu_solve(b, LU, pivots): linalg.lu_solve(LU, pivots, b)."""
+    """torch.lu_solve(b, LU, pivots) (deprecated in PyTorch, warns once):
+    linalg.lu_solve(LU, pivots, b)."""
+    _warn_once("lu_solve", "torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand "
+               "will be removed in a future PyTorch release.\nNote that torch.linalg.lu_solve has "
+               "its arguments reversed.\nX = torch.lu_solve(B, LU, pivots)\nshould be replaced "
+               "with\nX = torch.linalg.lu_solve(LU, pivots, B)")
     return linalg_lu_solve(LU_data, LU_pivots, b)
 
 

@@ -514,9 +514,6 @@ def cross(input, other, dim=None):
         if not sizes3:
             raise RuntimeError("no dimension of size 3 in input")
         dim = sizes3[0]
-        if input.ndim != other.ndim:  # broadcast first, as PyTorch's legacy path does
-            input, other = input.expand(shape), other.expand(shape)
-            dim = sizes3[0]
     return linalg_cross(input, other, dim=dim)
 
 
@@ -605,8 +602,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """torch.linalg.vector_norm: (sum |x|^ord)^(1/ord) over dim (all dims when None, the
     input seen as one vector); ord may be inf, -inf, 0 or any real number."""
     check_tensor(x, "linalg.vector_norm", "x")
-    if isinstance(ord, str) or not isinstance(ord, (int, float, np.number)) or isinstance(ord, bool):
-        raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not "
+    if isinstance(ord, (str, bool)) or not isinstance(ord, (int, float, np.number)):
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not "
                         f"{type(ord).__name__}")
     if dtype is not None:
         from .. import dtypes as _dtypes
