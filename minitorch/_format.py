@@ -78,7 +78,8 @@ class _Formatter:
         absv = np.abs(nz)
         lo, hi = absv.min(), absv.max()
         self.int_mode = bool(np.all(nz == np.ceil(nz)))
-        self.sci_mode = bool(hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4)
+        self.sci_mode = bool(hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4) \
+            if SCI_MODE is None else SCI_MODE
         vals = nz.tolist()
         if self.sci_mode:
             self.max_width = max(len(f"{v:.{PRECISION}e}") for v in vals)
@@ -86,8 +87,6 @@ class _Formatter:
             self.max_width = max(len(f"{v:.0f}") + 1 for v in vals)
         else:
             self.max_width = max(len(f"{v:.{PRECISION}f}") for v in vals)
-        if SCI_MODE is not None:  # forced after the widths, as PyTorch does
-            self.sci_mode = SCI_MODE
 
     def format(self, value) -> str:
         if self.floating:
