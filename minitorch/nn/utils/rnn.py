@@ -54,7 +54,7 @@ def invert_permutation(permutation):
     if permutation is None:
         return None
     perm = _host_ints(permutation)
-    inv = np.empty_like(perm)
+    inv = np.empty_like(perm)  # host: index bookkeeping
     inv[perm] = np.arange(perm.size, dtype=perm.dtype)  # host: indices
     return _index_tensor(inv, permutation)
 
@@ -73,8 +73,8 @@ class PackedSequence(PackedSequence_):
                 raise TypeError("PackedSequence(): expected data and batch_sizes")
             data, batch_sizes = data
         if not isinstance(batch_sizes, Tensor):
-            batch_sizes = creation.tensor(np.asarray(batch_sizes, dtype=np.int64),  # host
-                                          dtype=int64)
+            sizes = np.asarray(batch_sizes, dtype=np.int64)  # host: batch sizes live on the CPU
+            batch_sizes = creation.tensor(sizes, dtype=int64)
         return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
 
     def to(self, *args, **kwargs) -> "PackedSequence":
@@ -167,8 +167,9 @@ def _batch_sizes(lengths):
 def _packed_positions(batch_sizes):
     """(time index, batch index) of every packed row, in packed order."""
     t_idx = np.repeat(np.arange(batch_sizes.size), batch_sizes)  # host: indices
-    b_idx = np.concatenate([np.arange(b) for b in batch_sizes]) \
-        if batch_sizes.size else np.zeros(0, np.int64)  # host: indices
+    if not batch_sizes.size:
+        return t_idx, np.zeros(0, np.int64)  # host: indices
+    b_idx = np.concatenate([np.arange(b) for b in batch_sizes])  # host: indices
     return t_idx, b_idx
 
 
@@ -185,7 +186,7 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
                         f"{type(input).__name__}")
     lengths = _lengths_array(lengths)
     if enforce_sorted:
-        if lengths.size > 1 and np.any(np.diff(lengths) > 0):
+        if lengths.size > 1 and (lengths[1:] > lengths[:-1]).any():
             raise RuntimeError("`lengths` array must be sorted in decreasing order when "
                                "`enforce_sorted` is True. You can pass `enforce_sorted=False` "
                                "to pack_padded_sequence and/or pack_sequence to sidestep this "
@@ -193,7 +194,7 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
         sorted_indices = None
         order = None
     else:
-        order = np.argsort(-lengths, kind="stable")
+        order = np.argsort(-lengths, kind="stable")  # host: lengths live on the CPU
         lengths = lengths[order]
         sorted_indices = _index_tensor(order, input)
     batch_dim = 0 if batch_first else 1
@@ -250,7 +251,7 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
     n = int(offsets[-1])
     where = np.full((T_out, B), n, dtype=np.int64)  # host: indices
     for t in range(T):
-        where[t, :batch_sizes[t]] = np.arange(offsets[t], offsets[t + 1])  # host
+        where[t, :batch_sizes[t]] = np.arange(offsets[t], offsets[t + 1])  # host: indices
     unsorted = sequence.unsorted_indices
     if unsorted is not None:
         perm = _host_ints(unsorted)
