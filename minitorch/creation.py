@@ -67,21 +67,10 @@ class memory_format:
         return f"torch.{self.name}"
 
 
-class layout:
-    """A tensor layout; minitorch only has torch.strided (dense arrays)."""
-
-    def __init__(self, name):
-        self.name = name
-
-    def __repr__(self):
-        return f"torch.{self.name}"
-
-
 preserve_format = memory_format("preserve_format")
 contiguous_format = memory_format("contiguous_format")
 channels_last = memory_format("channels_last")
 channels_last_3d = memory_format("channels_last_3d")
-strided = layout("strided")
 
 
 # ---------------------------------------------------------------------------- tensor()
@@ -100,6 +89,11 @@ def _promote_np(a, b):
     return np.promote_types(a, b)
 
 
+class _StringDataError(ValueError, TypeError):
+    """Strings inside the data of tensor(): PyTorch raises ValueError ("too many
+    dimensions 'str'"); it is a TypeError too, the natural type for wrong data."""
+
+
 def _leaf_np_dtype(x):
     """The dtype one element of nested data contributes (None: not an element)."""
     if isinstance(x, Tensor):
@@ -115,7 +109,8 @@ def _leaf_np_dtype(x):
     if isinstance(x, numbers.Real):
         return _dt.get_default_dtype().np
     if isinstance(x, (str, bytes)):
-        raise TypeError(f"tensor(): invalid data type '{type(x).__name__}'")
+        raise _StringDataError(f"tensor(): too many dimensions '{type(x).__name__}' (strings are "
+                               "not numbers)")
     raise RuntimeError(f"tensor(): could not infer dtype of {type(x).__name__}")
 
 
@@ -439,8 +434,8 @@ def arange(start=0, end=None, step=1, *, dtype=None, layout=None, device=None,
     if d is _dt.int64:
         sgn = (st > 0) - (st < 0)
         n = (hi - lo + st - sgn) // st
-    else:
-        n = math.ceil((float(hi) - float(lo)) / float(st))
+    else:  # other dtypes count in float64 with the arguments as given
+        n = math.ceil((float(vals[1]) - float(vals[0])) / float(vals[2]))
     if d.is_floating_point:
         arr = (lo + np.arange(max(n, 0), dtype=np.float64) * st).astype(d.np)
     else:
@@ -612,7 +607,8 @@ def _random_float(fn, shape, draw, generator, dtype, device, requires_grad):
     d, dev = _resolve(dtype, device, fn)
     d = d or _dt.get_default_dtype()
     if not d.is_floating_point:
-        raise RuntimeError(f"{fn}(): expected a floating point dtype, got {d}")
+        raise NotImplementedError(f"{fn}(): not implemented for {d}: needs a floating point "
+                                  "dtype")
     g = _random.rng(generator)
     npd = d.np if d.np in (np.float32, np.float64) else np.float32
     arr = draw(g, shape, npd).astype(d.np, copy=False)
@@ -973,7 +969,7 @@ TORCH_LEVEL = ("asarray", "frombuffer", "scalar_tensor", "empty_strided", "range
                "tril_indices", "triu_indices", "hann_window", "hamming_window",
                "blackman_window", "bartlett_window", "kaiser_window", "normal", "multinomial",
                "poisson", "binomial", "preserve_format", "contiguous_format", "channels_last",
-               "channels_last_3d", "strided", "memory_format", "layout")
+               "channels_last_3d", "memory_format")
 
 # name -> function attached to Tensor as a method
 TENSOR_METHODS = {

@@ -890,8 +890,8 @@ _ELSEWHERE.update({name: "creation" for name in (
     "asarray", "frombuffer", "scalar_tensor", "empty_strided", "range", "logspace",
     "tril_indices", "triu_indices", "hann_window", "hamming_window", "blackman_window",
     "bartlett_window", "kaiser_window", "normal", "multinomial", "poisson", "binomial",
-    "preserve_format", "contiguous_format", "channels_last", "channels_last_3d", "strided",
-    "memory_format", "layout")})
+    "preserve_format", "contiguous_format", "channels_last", "channels_last_3d",
+    "memory_format")})
 EXPORTS += list(_ELSEWHERE)
 
 
