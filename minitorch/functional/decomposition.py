@@ -38,7 +38,8 @@ _NumpyLinAlgError = np.linalg.LinAlgError  # host: an exception class, no array 
 
 __all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "cholesky_solve",
            "cholesky_inverse", "svd", "qr", "lu", "lu_unpack", "lu_solve", "matrix_power",
-           "matrix_exp", "triangular_solve", "nuclear_norm", "frobenius_norm"]
+           "matrix_exp", "triangular_solve", "nuclear_norm", "frobenius_norm", "svd_lowrank",
+           "pca_lowrank"]
 
 
 class LinAlgError(RuntimeError):
@@ -394,7 +395,8 @@ class Det(Function):
     @staticmethod
     def forward(ctx, a):
         xp = _xp(a)
-        d = xp.asarray(xp.linalg.det(a), dtype=a.dtype)
+        with np.errstate(all="ignore"):     # overflow gives inf, as in PyTorch
+            d = xp.asarray(xp.linalg.det(a), dtype=a.dtype)
         ctx.save_for_backward(a, d)
         return d
 
@@ -429,7 +431,8 @@ class Slogdet(Function):
     @staticmethod
     def forward(ctx, a):
         xp = _xp(a)
-        sign, logabs = xp.linalg.slogdet(a)
+        with np.errstate(all="ignore"):
+            sign, logabs = xp.linalg.slogdet(a)
         sign = xp.asarray(sign, dtype=a.dtype)
         logabs = xp.asarray(logabs, dtype=a.dtype)
         ctx.save_for_backward(a)
@@ -1609,6 +1612,30 @@ def nuclear_norm(input, dim=None, keepdim=False):
 def frobenius_norm(input, dim=(-2, -1), keepdim=False):
     """sqrt(sum of squares) over dims (deprecated in PyTorch for linalg.matrix_norm)."""
     return vector_norm(input, 2, dim, keepdim)
+
+
+def svd_lowrank(A, q=6, niter=2, M=None):
+    """(U, S, V) of rank q approximating A - M. PyTorch draws a randomized range finder
+    (Halko et al.); minitorch returns the exact truncated SVD, which that method
+    approximates (so `niter` is not needed): U (m, q), S (q,), V (n, q)."""
+    check_tensor(A, "svd_lowrank", "A")
+    if M is not None:
+        A = A - M
+    k = min(A._data.shape[-2:])
+    q = k if q is None else min(int(q), k)
+    u, s, vh = SVD.apply(A, False)
+    return (S.narrow(u, -1, 0, q), S.narrow(s, -1, 0, q), _mT(S.narrow(vh, -2, 0, q)))
+
+
+def pca_lowrank(A, q=None, center=True, niter=2):
+    """(U, S, V) of the principal components of the rows of A (columns centered first
+    when center): svd_lowrank with q = min(6, m, n) by default."""
+    check_tensor(A, "pca_lowrank", "A")
+    if q is None:
+        q = min(6, *A._data.shape[-2:])
+    if center:
+        A = A - A.mean(-2, keepdim=True)
+    return svd_lowrank(A, q, niter)
 
 
 TENSOR_METHODS = {

@@ -237,6 +237,9 @@ add(
     _spec("svd_torch", lambda lib, a: (lambda u, s, v: _svd_fixed(u, s, v.mT))(*lib.svd(a)),
           F((4, 3)), **DEC),
     _spec("svdvals", lambda lib, a: lib.linalg.svdvals(a), F((2, 3, 5)), **DEC),
+    # PyTorch's randomized range finder is exact when q is the full rank
+    _spec("pca_lowrank", lambda lib, a: (lambda u, s, v: _svd_fixed(u, s, v.mT))(
+        *lib.pca_lowrank(a, q=3)), F((6, 3)), **DEC),
     # (P, the permutation, is compared in tests/test_linalg_extra.py: gradcheck pairs
     # upstream gradients with differentiable outputs only)
     _spec("linalg_lu_square", lambda lib, a: lib.linalg.lu(a)[1:], F((2, 3, 3)), **DEC),
