@@ -9,7 +9,8 @@ feature registers itself in ``HOOKS`` and calls ``refresh()``:
 - the profiler (autograd/profiler.py): ``HOOKS.profiler.op(cls, t0, t1, args)`` records one
   call's time;
 - anomaly detection (autograd/anomaly_mode.py): every node recorded gets a backward that
-  checks its gradients for NaN and names the forward call that made the node.
+  checks its gradients for NaN and names the forward call that made the node; while
+  profiling, that backward is also timed, as the node's name ("LinearBackward").
 
 The inner call runs with the hooks off, so the casts autocast makes are plain calls and an
 op's forward is timed once.
@@ -52,34 +53,44 @@ def hooked_apply(cls, args, kwargs):
             out = cls.apply(*args, **kwargs)
         if finish is not None:
             out = finish(out)
-        if HOOKS.anomaly:
-            _watch(out, cls)
+        if HOOKS.anomaly or prof is not None:
+            _instrument(out)
         return out
     finally:
         refresh()
 
 
-# ---------------------------------------------------------------------------- anomaly
-def _watch(out, cls):
-    """Give the node behind `out` a backward that checks its results (anomaly mode)."""
+# ---------------------------------------------------------------------------- backward
+def _instrument(out):
+    """Give the node behind `out` a backward that is timed by the profiler (as a range
+    named after the node, e.g. "LinearBackward") and, in anomaly mode, checks its
+    gradients for NaN and names the forward call that made the node."""
     outs = out if isinstance(out, tuple) else (out,)
     for t in outs:
-        if isinstance(t, Tensor) and t.grad_fn is not None and \
-                "backward" not in vars(t.grad_fn):
+        if isinstance(t, Tensor) and t.grad_fn is not None:
             node = t.grad_fn
-            node._anomaly_trace = "".join(traceback.format_stack()[:-3])
-            node.backward = _checked_backward(type(node).backward)
-            break
+            if "backward" in vars(node):
+                return
+            if HOOKS.anomaly:
+                node._anomaly_trace = "".join(traceback.format_stack()[:-3])
+            node.backward = _instrumented(type(node).backward)
+            return
 
 
-def _checked_backward(original):
+def _instrumented(original):
     def backward(node, *grads):
+        rec = HOOKS.profiler
+        entry = rec.open_range(node.name(), kind="backward") if rec is not None else None
         try:
             result = original(node, *grads)
         except Exception:
-            _warn_trace(node)
+            if HOOKS.anomaly:
+                _warn_trace(node)
             raise
-        if HOOKS.anomaly_check_nan:
+        finally:
+            if entry is not None:
+                rec.close_range(entry)
+        if HOOKS.anomaly and HOOKS.anomaly_check_nan:
             results = result if isinstance(result, tuple) else (result,)
             for i, g in enumerate(results):
                 if isinstance(g, Tensor) and g._data.dtype.kind == "f":

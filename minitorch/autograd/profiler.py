@@ -7,9 +7,10 @@
     print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=10))
 
 Every call of a minitorch op (a ``Function``: ``MatMul``, ``Linear``, ``Conv2dFunction``,
-``Add``...) inside the block is timed, in the forward pass and in the backward pass (whose
-gradient formulas are themselves ops). ``record_function`` names a range of your own; its
-self time is its total less the ops and ranges inside it. Times are in microseconds, as in
+``Add``...) inside the block is timed, and so is the backward of every node recorded in
+the block (as "LinearBackward", "MulBackward"...: its self time excludes the ops its
+gradient formula calls, which appear as ops of their own). ``record_function`` names a
+range of your own; its self time is its total less the ops and ranges inside it. Times are in microseconds, as in
 PyTorch; an op's self time equals its total time (an op's forward calls no other op).
 On CUDA, ops return before the GPU finishes (as in PyTorch without CUDA timing): call
 ``minitorch.cuda.synchronize()`` where exact per-op GPU time matters.
@@ -97,7 +98,8 @@ class EventList(list):
             shapes = tuple(map(tuple, ev.input_shapes)) if group_by_input_shape else None
             key = (ev.key, shapes)
             if key not in table:
-                table[key] = FunctionEventAvg(ev.key, list(shapes) if shapes else None)
+                table[key] = FunctionEventAvg(ev.key,
+                                              [list(s) for s in shapes] if shapes else None)
             table[key].add(ev)
         return EventList(table.values())
 
@@ -181,8 +183,8 @@ def _build_table(events, sort_by, row_limit, name_width, header, unit):
 
 def _write_trace(events, path):
     pid = os.getpid()
-    trace = [{"name": ev.name, "ph": "X", "cat": "cpu_op" if ev.kind == "op" else
-              "user_annotation", "ts": ev.start_us, "dur": ev.cpu_time_total, "pid": pid,
+    cats = {"op": "cpu_op", "backward": "cpu_op", "range": "user_annotation"}
+    trace = [{"name": ev.name, "ph": "X", "cat": cats.get(ev.kind, "cpu_op"), "ts": ev.start_us, "dur": ev.cpu_time_total, "pid": pid,
               "tid": ev.thread, "args": {"Input Dims": [list(s) for s in ev.input_shapes]}}
              for ev in events if isinstance(ev, FunctionEvent)]
     tmp = f"{path}.tmp"
@@ -209,8 +211,8 @@ class _Recorder:
         if self.ranges:
             self.ranges[-1][2] += t1 - t0
 
-    def open_range(self, name):
-        entry = [name, time.perf_counter_ns(), 0]
+    def open_range(self, name, kind="range"):
+        entry = [name, time.perf_counter_ns(), 0, kind]
         self.ranges.append(entry)
         return entry
 
@@ -222,7 +224,7 @@ class _Recorder:
             self.ranges.pop()
         total = t1 - entry[1]
         self.events.append(FunctionEvent(entry[0], entry[1], t1, total - entry[2],
-                                         kind="range",
+                                         kind=entry[3],
                                          thread=threading.get_ident() % 100000))
         if self.ranges:
             self.ranges[-1][2] += total
