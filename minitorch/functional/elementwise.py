@@ -164,7 +164,8 @@ def mul(input, other):
 
 def div(input, other, *, rounding_mode=None):
     """True division (int / int gives float, as in PyTorch); rounding_mode 'trunc' or
-    'floor' gives integer-valued results with no gradient."""
+    'floor' rounds the quotient (integers stay integers; the gradient is 0, as PyTorch's).
+    Integer division by zero raises, as in PyTorch."""
     if rounding_mode is None:
         a, b = binary_operands(input, other, "div", float_result=True)
         return Div.apply(a, b)
@@ -172,14 +173,55 @@ def div(input, other, *, rounding_mode=None):
         raise ValueError(f"div(): rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
     a, b = binary_operands(input, other, "div")
     ref = a if isinstance(a, Tensor) else b
-    ad = a._data if isinstance(a, Tensor) else a
-    bd = b._data if isinstance(b, Tensor) else b
-    xp = _xp(ref._data)
-    if rounding_mode == "floor":
-        out = xp.floor_divide(ad, bd)
-    else:
-        out = xp.trunc(xp.true_divide(ad, bd)).astype(ref._data.dtype)
-    return _make(xp.asarray(out))
+    if ref._data.dtype == np.bool_:
+        raise NotImplementedError(f"div(): \"div_{rounding_mode}_cpu\" not implemented for 'Bool'")
+    if ref._data.dtype.kind in "iu":
+        _check_int_divisor(b, "div")
+        ad = a._data if isinstance(a, Tensor) else a
+        bd = b._data if isinstance(b, Tensor) else b
+        xp = _xp(ref._data)
+        if rounding_mode == "floor":
+            out = xp.floor_divide(ad, bd)
+        else:
+            out = _int_trunc_divide(xp, ad, bd)
+        return _make(xp.asarray(out).astype(ref._data.dtype, copy=False))
+    return RoundedDiv.apply(a, b, rounding_mode)
+
+
+def _int_trunc_divide(xp, a, b):
+    """Integer division rounded toward zero, exactly (no float round trip)."""
+    q = xp.floor_divide(a, b)
+    r = a - q * b   # floor's remainder: trunc is one more when a/b < 0 and inexact
+    return q + ((r != 0) & ((xp.asarray(a) < 0) != (xp.asarray(b) < 0)))
+
+
+def _check_int_divisor(b, fn):
+    """Integer division by zero is an error in PyTorch (NumPy would warn and give 0)."""
+    if isinstance(b, Tensor):
+        if b._data.dtype.kind in "iub" and bool((b._data == 0).any()):
+            raise RuntimeError(f"{fn}(): ZeroDivisionError")
+    elif isinstance(b, (int, np.integer)) and not isinstance(b, bool) and b == 0:
+        raise RuntimeError(f"{fn}(): ZeroDivisionError")
+
+
+class RoundedDiv(Function):
+    """out = floor(a / b) or trunc(a / b): piecewise constant, so da = db = 0 (PyTorch
+    returns zeros, not None)."""
+
+    @staticmethod
+    def forward(ctx, a, b, mode):
+        ref = a if backend.is_array(a) else b
+        xp = _xp(ref)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if mode == "floor":
+                return xp.asarray(xp.floor_divide(a, b))
+            return xp.asarray(xp.trunc(xp.true_divide(a, b))).astype(ref.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        na, nb = ctx.needs_input_grad[:2]
+        return (sum_to(g * 0.0, input_shape(ctx, 0)) if na else None,
+                sum_to(g * 0.0, input_shape(ctx, 1)) if nb else None, None)
 
 
 def neg(input):
@@ -636,18 +678,56 @@ class Where(Function):
                 sum_to(where(cond, 0.0, g), input_shape(ctx, 2)) if nb else None)
 
 
-def where(condition, input, other):
-    """Elementwise select: `input` where `condition` is True, `other` elsewhere."""
+_NO_ARG = object()
+
+
+def where(condition, input=_NO_ARG, other=_NO_ARG):
+    """Elementwise select: `input` where `condition` is True, `other` elsewhere; either
+    may be a Python number (both numbers give PyTorch's dtype: floats the default float,
+    ints int64, bools bool). With only `condition`, the indices of its nonzero entries,
+    one int64 tensor per dim (like nonzero(as_tuple=True))."""
     check_tensor(condition, "where", "condition")
+    if input is _NO_ARG and other is _NO_ARG:
+        return _nonzero_tuple(condition)
+    if input is _NO_ARG or other is _NO_ARG:
+        raise TypeError("where() takes a condition and both 'input' and 'other' (or only "
+                        "the condition)")
     if condition._data.dtype != np.bool_:
-        raise TypeError(f"where(): argument 'condition' must be a bool tensor, got {condition.dtype}")
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
+                           f"with dtype {_torch_name(condition._data.dtype)}")
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        return _where_scalars(condition, input, other)
     a, b = binary_operands(input, other, "where")
     for x in (a, b):
         if isinstance(x, Tensor):
             broadcast_shapes(condition._data.shape, x._data.shape, "where")
-    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
-        raise TypeError("where(): at least one of 'input' and 'other' must be a Tensor")
     return Where.apply(condition, a, b)
+
+
+def _torch_name(np_dtype):
+    from .pointwise import torch_type_name
+    return torch_type_name(np_dtype)
+
+
+def _where_scalars(condition, a, b):
+    """where(cond, number, number): a constant of the two numbers' result dtype."""
+    for x, arg in ((a, "input"), (b, "other")):
+        if not is_number(x):
+            raise TypeError(f"where(): argument '{arg}' must be a Tensor or a number, not "
+                            f"{type(x).__name__}")
+    from .. import dtypes as _dt
+    a, b = as_python_scalar(a), as_python_scalar(b)
+    dt = _dt.result_type(a, b).np
+    xp = _xp(condition._data)
+    return _make(xp.where(condition._data, xp.asarray(a, dtype=dt), xp.asarray(b, dtype=dt)))
+
+
+def _nonzero_tuple(condition):
+    d = condition._data
+    xp = _xp(d)
+    if d.ndim == 0:
+        d = d.reshape(1)
+    return tuple(_make(i.astype(np.int64, copy=False)) for i in xp.nonzero(d))
 
 
 # ============================================================================ dtype casts
