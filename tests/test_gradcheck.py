@@ -181,3 +181,22 @@ def test_importing_minitorch_never_imports_torch():
             "assert 'torch' not in sys.modules, 'torch was imported'")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
+
+
+def test_gradcheck_skips_float_outputs_marked_non_differentiable():
+    """An output like linalg.lu's permutation matrix is float but carries no gradient: the
+    finite differences must pair the random upstream gradients with the same outputs as
+    backward does."""
+    class ScaleAndMask(minitorch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            mask = (x > 0).astype(x.dtype)
+            ctx.mark_non_differentiable(mask)
+            return mask, x * 3.0
+
+        @staticmethod
+        def backward(ctx, g_mask, g):
+            return g * 3.0
+
+    x = minitorch.randn(3, 4, dtype=minitorch.float64, requires_grad=True)
+    assert gradcheck(ScaleAndMask.apply, (x,))

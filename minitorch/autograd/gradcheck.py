@@ -138,7 +138,10 @@ def _check_once(fn, xs, eps, atol, rtol, grad_outputs, per_element_limit, rng, n
                          "requires_grad=True; nothing to check")
     with grad_mode.enable_grad():
         outs = _as_tuple(fn(*xs))
-    outs_diff = [o for o in outs if _is_diff(o)]
+    # which outputs take part: those that require grad in the graph-building call (a float
+    # output marked non-differentiable, like the permutation of linalg.lu, does not)
+    diff_out_pos = [k for k, o in enumerate(outs) if _is_diff(o)]
+    outs_diff = [outs[k] for k in diff_out_pos]
     if not outs_diff:
         raise ValueError("gradcheck(): fn returned no differentiable (floating, requires_grad) "
                          "output")
@@ -159,7 +162,8 @@ def _check_once(fn, xs, eps, atol, rtol, grad_outputs, per_element_limit, rng, n
             args[i] = _make(_like_layout(arr, xs[i]._data))
             args[i]._rg = True
         with grad_mode.no_grad():
-            ys = [o for o in _as_tuple(fn(*args)) if _is_diff_output(o)]
+            ys_all = _as_tuple(fn(*args))
+            ys = [ys_all[k] for k in diff_out_pos]
         return float(sum(np.sum(_np64(y._data) * v) for y, v in zip(ys, vs)))
 
     base = {i: _np64(xs[i]._data) for i in diff}
@@ -214,10 +218,6 @@ def _as_tuple(x):
 
 def _is_diff(x) -> bool:
     return isinstance(x, Tensor) and x._rg and x._data.dtype.kind == "f"
-
-
-def _is_diff_output(x) -> bool:
-    return isinstance(x, Tensor) and x._data.dtype.kind == "f"
 
 
 def _np64(a):
