@@ -1,4 +1,4 @@
-"""conv1d, conv2d, conv_transpose1d/2d, unfold and fold through im2col.
+"""conv1d, conv2d, conv3d, conv_transpose1d/2d/3d, unfold and fold through im2col.
 
 Shapes (NCHW): x (N, C, H, W); weight W (O, C/G, kh, kw) with G groups; y (N, O, OH, OW),
 OH = floor((H + 2p - d(kh-1) - 1) / s) + 1 (and the same for OW).
@@ -46,7 +46,8 @@ from ._util import check_tensor
 
 _xp = backend.get_array_module
 
-__all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "unfold", "fold"]
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+           "conv_transpose3d", "unfold", "fold"]
 
 # bytes of columns processed per GEMM batch (a few images at a time)
 _COL_BUDGET = 1 << 22
@@ -548,3 +549,141 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
                            f"input.size(2)={L}")
     y = Fold.apply(x, output_size=size, kernel_size=k, dilation=d, padding=p, stride=s)
     return y.squeeze(0) if input.ndim == 2 else y
+
+
+
+# ============================================================ 3-d convolution
+# A 3-d convolution is a 2-d one over (height, width) whose input channels are the
+# (depth tap, channel) pairs: output depth od reads input depths od*sd - pd + i*dd for the
+# kd taps i, so gathering those depth slices next to the channels gives
+#
+#     y[n, :, od] = conv2d(x3[n*OD + od], W3)          x3: (N*OD, G*kd*Cg, H, W)
+#                                                       W3: (O, kd*Cg, kh, kw)
+#
+# one im2col and one GEMM, the same kernels as conv2d. The gather is index_select (its
+# adjoint adds back, for overlapping depth windows), so every derivative, and the
+# derivatives of those, come from conv2d's bilinear Functions and index_select/IndexAdd.
+# The transposed convolution is the adjoint: conv_transpose2d produces every (input
+# depth, tap) slice, and IndexAdd adds slice (id, i) into output depth id*sd + i*dd.
+def _depth_index(xp, n_out, k, s, d):
+    """Input positions od*s + i*d for od < n_out and taps i < k, od-major."""
+    return (xp.arange(n_out)[:, None] * s + xp.arange(k)[None, :] * d).reshape(-1)
+
+
+def _conv3d_padding(fn, padding, stride, dilation, ksize):
+    """((front, back), (top, bottom), (left, right)) zero padding for conv3d."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return ((0, 0),) * 3
+        if padding == "same":
+            if any(st != 1 for st in stride):
+                raise ValueError(f"{fn}(): padding='same' is not supported for strided "
+                                 f"convolutions (stride={stride})")
+            totals = [d * (k - 1) for d, k in zip(dilation, ksize)]
+            return tuple((t // 2, t - t // 2) for t in totals)
+        raise ValueError(f"{fn}(): invalid padding string {padding!r}, should be one of "
+                         "'valid' or 'same'")
+    pad = _int_tuple(padding, 3, fn, "padding", 0)
+    return tuple((p, p) for p in pad)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """3-d convolution, as ``torch.nn.functional.conv3d``: input (N, C, D, H, W) or
+    (C, D, H, W); weight (O, C/groups, kd, kh, kw); bias (O,) or None; stride, dilation:
+    int or triple; padding: int, triple, 'valid' or 'same'. See the comment above for how
+    it runs as one conv2d."""
+    from .shape import pad as _pad
+    fn = "conv3d"
+    x, unbatched = _check_operands(fn, input, weight, bias, 3)
+    groups = _check_groups(groups, fn)
+    stride = _int_tuple(stride, 3, fn, "stride", 1)
+    dilation = _int_tuple(dilation, 3, fn, "dilation", 1)
+    wshape = tuple(weight.shape)
+    O, Cg, ksize = wshape[0], wshape[1], wshape[2:]
+    N, C = x.shape[0], x.shape[1]
+    if C != Cg * groups:
+        raise RuntimeError(f"{fn}(): expected input with {Cg * groups} channels (weight of "
+                           f"shape {wshape}, groups={groups}), got {C} channels")
+    if O % groups:
+        raise RuntimeError(f"{fn}(): out_channels {O} (weight of shape {wshape}) must be "
+                           f"divisible by groups={groups}")
+    _check_bias(fn, bias, O)
+    pads = _conv3d_padding(fn, padding, stride, dilation, ksize)
+    if any(a or b for a, b in pads):
+        x = _pad(x, [v for ab in reversed(pads) for v in ab])
+    D, H, W = x.shape[2:]
+    out_sp = tuple(_k.conv_out_size(n, k, st, 0, d)
+                   for n, k, st, d in zip((D, H, W), ksize, stride, dilation))
+    _check_out_size(fn, tuple(input.shape[-3:]), out_sp, wshape)
+    OD = out_sp[0]
+    kd = ksize[0]
+    xp = _xp(x._data)
+    from ..tensor import _make
+    idx = _make(_depth_index(xp, OD, kd, stride[0], dilation[0]))
+    x3 = x.index_select(2, idx)                               # (N, C, OD*kd, H, W)
+    x3 = x3.reshape(N, groups, Cg, OD, kd, H, W).permute(0, 3, 1, 4, 2, 5, 6)
+    x3 = x3.reshape(N * OD, groups * kd * Cg, H, W)
+    w3 = weight.permute(0, 2, 1, 3, 4).reshape(O, kd * Cg, ksize[1], ksize[2])
+    y = Conv2dFunction.apply(x3, w3, None, stride=stride[1:], padding=(0, 0),
+                             dilation=dilation[1:], groups=groups, out_hw=out_sp[1:])
+    y = y.reshape(N, OD, O, *out_sp[1:]).permute(0, 2, 1, 3, 4)
+    if bias is not None:
+        y = y + bias.reshape(1, O, 1, 1, 1)
+    return y.squeeze(0) if unbatched else y
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                     groups=1, dilation=1):
+    """3-d transposed convolution, as ``torch.nn.functional.conv_transpose3d`` (the
+    gradient of conv3d w.r.t. its input): input (N, C_in, D, H, W) or unbatched; weight
+    (C_in, C_out/groups, kd, kh, kw); output size (n-1)*s - 2p + d(k-1) + output_padding + 1
+    per dim."""
+    from .indexing import IndexAdd
+    fn = "conv_transpose3d"
+    u, unbatched = _check_operands(fn, input, weight, bias, 3)
+    groups = _check_groups(groups, fn)
+    stride = _int_tuple(stride, 3, fn, "stride", 1)
+    dilation = _int_tuple(dilation, 3, fn, "dilation", 1)
+    if isinstance(padding, str):
+        raise ValueError(f"{fn}(): string padding ({padding!r}) is not supported for "
+                         "transposed convolutions")
+    pad = _int_tuple(padding, 3, fn, "padding", 0)
+    opad = _int_tuple(output_padding, 3, fn, "output_padding", 0)
+    wshape = tuple(weight.shape)
+    Cin, Og, ksize = wshape[0], wshape[1], wshape[2:]
+    N, C, ID = u.shape[0], u.shape[1], u.shape[2]
+    if C != Cin:
+        raise RuntimeError(f"{fn}(): expected input with {Cin} channels (weight of shape "
+                           f"{wshape}, groups={groups}), got {C} channels")
+    if Cin % groups:
+        raise RuntimeError(f"{fn}(): in_channels {Cin} (weight of shape {wshape}) must be "
+                           f"divisible by groups={groups}")
+    for op, st, d in zip(opad, stride, dilation):
+        if op >= st and op >= d:
+            raise ValueError(f"{fn}(): output padding must be smaller than either stride or "
+                             f"dilation, got output_padding={opad}, stride={stride}, "
+                             f"dilation={dilation}")
+    _check_bias(fn, bias, Og * groups)
+    in_sp = tuple(u.shape[2:])
+    out_sp = tuple((n - 1) * st - 2 * p + d * (k - 1) + op + 1
+                   for n, st, p, d, k, op in zip(in_sp, stride, pad, dilation, ksize, opad))
+    _check_out_size(fn, in_sp, out_sp, wshape)
+    kd, sd, pd, dd = ksize[0], stride[0], pad[0], dilation[0]
+    IH, IW = in_sp[1:]
+    # every (input depth, tap) slice: a 2-d transposed convolution whose output channels
+    # are the (tap, channel) pairs of each group
+    u2 = u.permute(0, 2, 1, 3, 4).reshape(N * ID, Cin, IH, IW)
+    w2 = weight.permute(0, 2, 1, 3, 4).reshape(Cin, kd * Og, ksize[1], ksize[2])
+    z = ConvTranspose2dFunction.apply(u2, w2, None, stride=stride[1:], padding=pad[1:],
+                                      dilation=dilation[1:], groups=groups,
+                                      out_hw=out_sp[1:])
+    OH, OW = out_sp[1:]
+    z = z.reshape(N, ID, groups, kd, Og, OH, OW).permute(0, 1, 3, 2, 4, 5, 6)
+    z = z.reshape(N, ID * kd, groups * Og, OH, OW)
+    full = max((ID - 1) * sd + dd * (kd - 1) + 1, pd + out_sp[0])
+    xp = _xp(u._data)
+    y = IndexAdd.apply(z, 1, _depth_index(xp, ID, kd, sd, dd), full)   # (N, full, Cout, OH, OW)
+    y = y[:, pd:pd + out_sp[0]].permute(0, 2, 1, 3, 4)
+    if bias is not None:
+        y = y + bias.reshape(1, -1, 1, 1, 1)
+    return y.squeeze(0) if unbatched else y

@@ -31,7 +31,10 @@ __all__ = ["cosine_similarity", "pairwise_distance", "pdist", "bilinear", "kl_di
            "binary_cross_entropy_with_logits", "dropout", "dropout_", "feature_dropout",
            "feature_dropout_", "alpha_dropout", "alpha_dropout_", "feature_alpha_dropout",
            "feature_alpha_dropout_", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle",
-           "native_channel_shuffle", "embedding", "embedding_renorm_"]
+           "native_channel_shuffle", "embedding", "embedding_renorm_", "conv1d", "conv2d",
+           "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "max_pool1d",
+           "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "avg_pool1d",
+           "adaptive_avg_pool1d", "adaptive_max_pool1d", "constant_pad_nd"]
 
 cosine_similarity = _distance.cosine_similarity
 pairwise_distance = _distance.pairwise_distance
@@ -152,4 +155,36 @@ def embedding_renorm_(weight, input, max_norm, norm_type):
     return weight
 
 
-del _conv, _pooling
+# ---------------------------------------------------------------- convolution and pooling
+conv1d, conv2d, conv3d = _conv.conv1d, _conv.conv2d, _conv.conv3d
+conv_transpose1d = _conv.conv_transpose1d
+conv_transpose2d = _conv.conv_transpose2d
+conv_transpose3d = _conv.conv_transpose3d
+avg_pool1d = _pooling.avg_pool1d
+adaptive_avg_pool1d = _pooling.adaptive_avg_pool1d
+max_pool1d_with_indices = _pooling.max_pool1d_with_indices
+
+
+def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    return _pooling.max_pool1d(input, kernel_size, stride or None, padding, dilation, ceil_mode)
+
+
+def max_pool2d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    return _pooling.max_pool2d(input, kernel_size, stride or None, padding, dilation, ceil_mode)
+
+
+def max_pool3d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    return _pooling.max_pool3d(input, kernel_size, stride or None, padding, dilation, ceil_mode)
+
+
+def adaptive_max_pool1d(input, output_size):
+    """torch.adaptive_max_pool1d returns (values, indices)."""
+    return _pooling.adaptive_max_pool1d(input, output_size, True)
+
+
+def constant_pad_nd(input, pad, value=0):
+    """F.pad in constant mode (negative entries crop)."""
+    from .shape import pad as _pad
+    return _pad(input, pad, "constant", value)
+
+

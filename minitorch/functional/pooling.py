@@ -1,6 +1,7 @@
 """Pooling: max_pool2d, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d, max_unpool2d
-(and the 1-d versions, which run as 2-d pooling over a height of 1). Layout NCHW; an
-unbatched (C, H, W) input works too.
+(and the 1-d versions, which run as 2-d pooling over a height of 1; the 3-d versions,
+which pool over depth and then over (height, width): see the section at the end), plus
+lp_pool1d/2d/3d. Layout NCHW; an unbatched (C, H, W) input works too.
 
 The Functions and their derivatives (g = dL/dout, per plane; a window is a set of input
 positions, ``idx`` the flat index ``h * W + w`` of each window's max):
@@ -39,14 +40,28 @@ _xp = backend.get_array_module
 __all__ = [
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
+    "adaptive_avg_pool3d",
     "adaptive_max_pool1d",
+    "adaptive_max_pool1d_with_indices",
     "adaptive_max_pool2d",
+    "adaptive_max_pool2d_with_indices",
+    "adaptive_max_pool3d",
+    "adaptive_max_pool3d_with_indices",
     "avg_pool1d",
     "avg_pool2d",
+    "avg_pool3d",
+    "lp_pool1d",
+    "lp_pool2d",
+    "lp_pool3d",
     "max_pool1d",
+    "max_pool1d_with_indices",
     "max_pool2d",
+    "max_pool2d_with_indices",
+    "max_pool3d",
+    "max_pool3d_with_indices",
     "max_unpool1d",
     "max_unpool2d",
+    "max_unpool3d",
 ]
 
 
@@ -451,3 +466,265 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
     out, idx = adaptive_max_pool2d(input.unsqueeze(-2), (1, o), True)
     out, idx = out.squeeze(-2), idx.squeeze(-2)
     return (out, idx) if return_indices else out
+
+
+
+# ============================================================================ *_with_indices
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=True):
+    """max_pool1d returning (values, indices)."""
+    return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=True):
+    """max_pool2d returning (values, indices)."""
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
+    return adaptive_max_pool1d(input, output_size, True)
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
+    return adaptive_max_pool2d(input, output_size, True)
+
+
+# ============================================================================ 3-d pooling
+# Every 3-d window here is a product of a depth window and an (height, width) window, and
+# max, sums and PyTorch's divisors (products of per-dim counts) all factor over such
+# products. So 3-d pooling is a 1-d pooling over depth followed by the 2-d pooling of each
+# resulting depth slice, each stage differentiable (and twice) on its own:
+#
+#     max:      max over the window = max over the depth taps of the per-slice maxima
+#     average:  sum over depth (divisor 1), then average over (h, w) with the 3-d divisor
+#               (PyTorch's divisor is the product of the per-dim ones), or divisor_override
+#     adaptive: the same with PyTorch's adaptive windows along each dim
+#
+# A 3-d max index is d * H * W + h * W + w of the input plane, as PyTorch's.
+def _check_input3d(input, fn):
+    check_tensor(input, fn)
+    shape = tuple(input.shape)
+    if input.ndim not in (4, 5) or any(v == 0 for v in shape[-4:]):
+        raise RuntimeError(f"{fn}(): non-empty 4D or 5D (batch mode) tensor expected for "
+                           f"input, got shape {shape}")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"{fn}(): expected a floating point input, got {input.dtype}")
+    return (input.unsqueeze(0), True) if input.ndim == 4 else (input, False)
+
+
+def _pool3d_geometry(x, fn, kernel_size, stride, padding, dilation, ceil_mode):
+    """PyTorch's checks and output size for a 3-d pooling, as triples (d, h, w)."""
+    k = _pair(kernel_size, fn, "kernel_size", 3)
+    s = k if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0) \
+        else _pair(stride, fn, "stride", 3)
+    p = _pair(padding, fn, "padding", 3)
+    d = _pair(dilation, fn, "dilation", 3)
+    if min(k) <= 0:
+        raise RuntimeError(f"{fn}(): kernel size should be greater than zero, but got {k}")
+    if min(s) <= 0:
+        raise RuntimeError(f"{fn}(): stride should be greater than zero, but got {s}")
+    if min(d) <= 0:
+        raise RuntimeError(f"{fn}(): dilation should be greater than zero, but got {d}")
+    if min(p) < 0:
+        raise RuntimeError(f"{fn}(): pad must be non-negative, but got pad: {p}")
+    for kk, pp, dd in zip(k, p, d):
+        if pp > ((kk - 1) * dd + 1) // 2:
+            raise RuntimeError(f"{fn}(): pad should be at most half of effective kernel size, "
+                               f"but got pad={pp}, kernel_size={kk} and dilation={dd}")
+    size = tuple(x.shape[2:])
+    out = tuple(_output_size(n, kk, ss, pp, dd, ceil_mode)
+                for n, kk, ss, pp, dd in zip(size, k, s, p, d))
+    if min(out) < 1:
+        C = x.shape[1]
+        raise RuntimeError(f"{fn}(): Given input size: ({C}x{size[0]}x{size[1]}x{size[2]}). "
+                           f"Calculated output size: ({C}x{out[0]}x{out[1]}x{out[2]}). "
+                           "Output size is too small")
+    return k, s, p, d, out
+
+
+def _depth_taps(x, k, s, p, d, n_out, fill):
+    """(N, C, n_out, k, H, W): for each output depth, the k input depth slices of its
+    window, with `fill` where the window reaches into the padding (or past the end, with
+    ceil_mode). Built with pad and index_select, so it is differentiable."""
+    from ..tensor import _make
+    from .shape import pad as _pad
+    D = x.shape[2]
+    back = max(0, (n_out - 1) * s + (k - 1) * d + 1 - D - p)
+    if p or back:
+        x = _pad(x, (0, 0, 0, 0, p, back), value=fill)
+    xp = _xp(x._data)
+    idx = (xp.arange(n_out)[:, None] * s + xp.arange(k)[None, :] * d).reshape(-1)
+    N, C, _, H, W = x.shape
+    return x.index_select(2, _make(idx)).reshape(N, C, n_out, k, H, W)
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """3-d max pooling over (N, C, D, H, W) or (C, D, H, W), as torch.nn.functional:
+    padding is -inf; with return_indices also the int64 flat index d*H*W + h*W + w of each
+    max in its input volume (what max_unpool3d takes)."""
+    fn = "max_pool3d"
+    x, added = _check_input3d(input, fn)
+    k, s, p, d, out = _pool3d_geometry(x, fn, kernel_size, stride, padding, dilation,
+                                       ceil_mode)
+    N, C, D, H, W = x.shape
+    taps = _depth_taps(x, k[0], s[0], p[0], d[0], out[0], float("-inf"))
+    depth_max, depth_arg = taps.max(3)                       # (N, C, OD, H, W)
+    planes = depth_max.reshape(N, C * out[0], H, W)
+    y, idx2 = _max_pool2d(planes, fn, k[1:], s[1:], p[1:], d[1:], ceil_mode, True)
+    y = y.reshape(N, C, *out)
+    if return_indices:
+        xp = _xp(x._data)
+        arg = depth_arg._data.reshape(N, C * out[0], H * W)
+        tap = xp.take_along_axis(arg, idx2._data.reshape(N, C * out[0], -1), axis=2)
+        start = (xp.arange(out[0]) * s[0] - p[0]).reshape(1, 1, -1, 1)
+        flat = (start + tap.reshape(N, C, out[0], -1) * d[0]) * (H * W) \
+            + idx2._data.reshape(N, C, out[0], -1)
+        idx = _make(flat.reshape(N, C, *out).astype(np.int64))
+        return (y.squeeze(0), idx.squeeze(0)) if added else (y, idx)
+    return y.squeeze(0) if added else y
+
+
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=True):
+    """max_pool3d returning (values, indices)."""
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    """3-d average pooling over (N, C, D, H, W) or (C, D, H, W), as torch.nn.functional:
+    zero padding, count_include_pad and divisor_override as in avg_pool2d (the divisor is
+    the product of the per-dim window counts)."""
+    fn = "avg_pool3d"
+    x, added = _check_input3d(input, fn)
+    k, s, p, _, out = _pool3d_geometry(x, fn, kernel_size, stride, padding, 1, ceil_mode)
+    if divisor_override is not None:
+        if not _is_int(divisor_override):
+            raise TypeError(f"{fn}(): divisor_override must be an int or None, got "
+                            f"{type(divisor_override).__name__}")
+        if divisor_override == 0:
+            raise RuntimeError(f"{fn}(): divisor must be not zero")
+    N, C, D, H, W = x.shape
+    # depth stage: depth moved last, a (1, kd) 2-d pooling with PyTorch's depth divisor (or
+    # a plain sum when divisor_override replaces the whole divisor)
+    cols = x.permute(0, 1, 3, 4, 2).reshape(N, C * H * W, 1, D)
+    depth = AvgPool2d.apply(cols, (1, k[0]), (1, s[0]), (0, p[0]), (1, out[0]),
+                            bool(count_include_pad), 1 if divisor_override else None)
+    depth = depth.reshape(N, C, H, W, out[0]).permute(0, 1, 4, 2, 3)
+    planes = depth.reshape(N, C * out[0], H, W)
+    y = AvgPool2d.apply(planes, k[1:], s[1:], p[1:], out[1:], bool(count_include_pad),
+                        int(divisor_override) if divisor_override else None)
+    y = y.reshape(N, C, *out)
+    return y.squeeze(0) if added else y
+
+
+def adaptive_avg_pool3d(input, output_size):
+    """Average over PyTorch's adaptive windows along depth, height and width (output_size
+    an int or a triple whose entries may be None): three matmuls by constant averaging
+    matrices."""
+    fn = "adaptive_avg_pool3d"
+    x, added = _check_input3d(input, fn)
+    D, H, W = x.shape[2:]
+    OD, OH, OW = _adaptive_size(output_size, (D, H, W), fn, 3)
+    xp = _xp(x._data)
+    dt = x._data.dtype
+    md = _make(_averaging_matrix(D, OD, xp, dt))                  # (OD, D)
+    mh = _make(_averaging_matrix(H, OH, xp, dt))
+    mw_t = _make(_averaging_matrix(W, OW, xp, dt).T.copy())
+    y = matmul(matmul(mh, x), mw_t)                               # (N, C, D, OH, OW)
+    N, C = x.shape[:2]
+    y = matmul(md, y.reshape(N, C, D, OH * OW)).reshape(N, C, OD, OH, OW)
+    return y.squeeze(0) if added else y
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    """Max over PyTorch's adaptive windows along depth, height and width; with
+    return_indices also the flat index d*H*W + h*W + w of each max."""
+    from .shape import stack
+    fn = "adaptive_max_pool3d"
+    x, added = _check_input3d(input, fn)
+    N, C, D, H, W = x.shape
+    OD, OH, OW = _adaptive_size(output_size, (D, H, W), fn, 3)
+    if OD * OH * OW == 0:
+        y = _make(_xp(x._data).zeros((N, C, OD, OH, OW), dtype=x._data.dtype))
+        i = _make(_xp(x._data).zeros((N, C, OD, OH, OW), dtype=np.int64))
+        y, i = (y.squeeze(0), i.squeeze(0)) if added else (y, i)
+        return (y, i) if return_indices else y
+    windows = _windows(D, OD)
+    vals, args = zip(*(x[:, :, a:b].max(2) for a, b in windows))
+    depth_max = stack(vals, 2)                                    # (N, C, OD, H, W)
+    planes = depth_max.reshape(N, C * OD, H, W)
+    y, idx2 = adaptive_max_pool2d(planes, (OH, OW), True)
+    y = y.reshape(N, C, OD, OH, OW)
+    if return_indices:
+        xp = _xp(x._data)
+        arg = xp.stack([a._data for a in args], 2).reshape(N, C * OD, H * W)
+        tap = xp.take_along_axis(arg, idx2._data.reshape(N, C * OD, -1), axis=2)
+        start = xp.asarray([a for a, _ in windows]).reshape(1, 1, -1, 1)
+        flat = (start + tap.reshape(N, C, OD, -1)) * (H * W) + idx2._data.reshape(N, C, OD, -1)
+        idx = _make(flat.reshape(N, C, OD, OH, OW).astype(np.int64))
+        return (y.squeeze(0), idx.squeeze(0)) if added else (y, idx)
+    return y.squeeze(0) if added else y
+
+
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=True):
+    return adaptive_max_pool3d(input, output_size, True)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of max_pool3d: zeros of the pre-pooling size with each value put
+    back at its flat index d*H*W + h*W + w (the scatter MaxPoolScatter, over the volume
+    seen as one row)."""
+    fn = "max_unpool3d"
+    x, added = _check_input3d(input, fn)
+    check_tensor(indices, fn, "indices")
+    if tuple(indices.shape) != tuple(input.shape) or indices._data.dtype != np.int64:
+        raise RuntimeError(f"{fn}(): expected indices of dtype int64 and the input's shape "
+                           f"{tuple(input.shape)}, got {indices.dtype} of shape "
+                           f"{tuple(indices.shape)}")
+    k = _pair(kernel_size, fn, "kernel_size", 3)
+    s = k if stride is None else _pair(stride, fn, "stride", 3)
+    p = _pair(padding, fn, "padding", 3)
+    D, H, W = _unpool_size(tuple(input.shape[-3:]), k, s, p, output_size, fn)
+    idx = indices._data
+    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= D * H * W):
+        bad = int(idx.max()) if int(idx.max()) >= D * H * W else int(idx.min())
+        raise RuntimeError(f"{fn}(): Found an invalid max index: {bad} (output volumes are of "
+                           f"size {D}x{H}x{W})")
+    N, C = x.shape[:2]
+    flat = x.reshape(N, C, 1, -1)
+    out = MaxPoolScatter.apply(flat, idx.reshape(N, C, 1, -1), (1, D * H * W))
+    out = out.reshape(N, C, D, H, W)
+    return out.squeeze(0) if added else out
+
+
+# ============================================================================ power-average
+def _lp_finish(out, norm_type, window):
+    """(sign(out) relu(|out|) * window) ** (1 / p): PyTorch's form, exact for the
+    average of x^p over a window of `window` elements."""
+    from .elementwise import sign, relu
+    return (sign(out) * relu(out.abs()) * window) ** (1.0 / norm_type)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """Power-average pooling: (sum of x^p over each window)^(1/p); p = inf is max pooling,
+    p = 1 sum pooling."""
+    k = _pair(kernel_size, "lp_pool1d", "kernel_size", 1)[0]
+    out = avg_pool1d(input ** norm_type, k, stride if stride is not None else k, 0, ceil_mode)
+    return _lp_finish(out, norm_type, k)
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """2-d power-average pooling; see lp_pool1d."""
+    kh, kw = _pair(kernel_size, "lp_pool2d", "kernel_size")
+    out = avg_pool2d(input ** norm_type, (kh, kw), stride, 0, ceil_mode)
+    return _lp_finish(out, norm_type, kh * kw)
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """3-d power-average pooling; see lp_pool1d."""
+    kd, kh, kw = _pair(kernel_size, "lp_pool3d", "kernel_size", 3)
+    out = avg_pool3d(input ** norm_type, (kd, kh, kw), stride, 0, ceil_mode)
+    return _lp_finish(out, norm_type, kd * kh * kw)

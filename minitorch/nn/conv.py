@@ -1,7 +1,7 @@
-"""Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d (PyTorch's layouts, init and reprs).
+"""Conv1d/2d/3d, ConvTranspose1d/2d/3d (PyTorch's layouts, init and reprs).
 
-Weights: Conv{1,2}d.weight is (out_channels, in_channels/groups, *kernel_size);
-ConvTranspose{1,2}d.weight is (in_channels, out_channels/groups, *kernel_size); bias is
+Weights: Conv{1,2,3}d.weight is (out_channels, in_channels/groups, *kernel_size);
+ConvTranspose{1,2,3}d.weight is (in_channels, out_channels/groups, *kernel_size); bias is
 (out_channels,). Default initialization as torch's _ConvNd.reset_parameters:
 kaiming_uniform_(a=sqrt(5)) on the weight (a bound of 1/sqrt(fan_in)) and the bias
 uniform on +-1/sqrt(fan_in), with fan_in = weight.size(1) * prod(kernel_size).
@@ -18,7 +18,8 @@ from . import init
 from .module import Module
 from .parameter import Parameter
 
-__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
+           "ConvTranspose3d"]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -229,6 +230,35 @@ class ConvTranspose2d(_ConvTransposeNd):
 
     _nsp = 2
     _fn = staticmethod(_F.conv_transpose2d)
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
+                 output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
+                 device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         True, output_padding, groups, bias, padding_mode, device, dtype)
+
+
+
+class Conv3d(_Conv):
+    """3-d convolution over (N, C_in, D, H, W) (or (C_in, D, H, W)); weight
+    (out, in/groups, kd, kh, kw)."""
+
+    _nsp = 3
+    _fn = staticmethod(_F.conv3d)
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
+                 dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
+                 dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         False, 0, groups, bias, padding_mode, device, dtype)
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """3-d transposed convolution (the gradient of Conv3d w.r.t. its input); weight
+    (in, out/groups, kd, kh, kw)."""
+
+    _nsp = 3
+    _fn = staticmethod(_F.conv_transpose3d)
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",

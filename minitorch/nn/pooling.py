@@ -1,5 +1,5 @@
-"""Pooling modules: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d and their
-1-d versions. No parameters; the arguments are kept as PyTorch keeps them (stride None
+"""Pooling modules: MaxPool, AvgPool, AdaptiveAvgPool, AdaptiveMaxPool, MaxUnpool in 1-d,
+2-d and 3-d, and LPPool1d/2d/3d. No parameters; the arguments are kept as PyTorch keeps them (stride None
 becomes kernel_size) so that reprs match."""
 from __future__ import annotations
 
@@ -9,14 +9,22 @@ from .module import Module
 __all__ = [
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
+    "AdaptiveAvgPool3d",
     "AdaptiveMaxPool1d",
     "AdaptiveMaxPool2d",
+    "AdaptiveMaxPool3d",
     "AvgPool1d",
     "AvgPool2d",
+    "AvgPool3d",
+    "LPPool1d",
+    "LPPool2d",
+    "LPPool3d",
     "MaxPool1d",
     "MaxPool2d",
+    "MaxPool3d",
     "MaxUnpool1d",
     "MaxUnpool2d",
+    "MaxUnpool3d",
 ]
 
 
@@ -175,3 +183,87 @@ class MaxUnpool1d(MaxUnpool2d):
     def forward(self, input, indices, output_size=None):
         return P.max_unpool1d(input, indices, self.kernel_size, self.stride, self.padding,
                               output_size)
+
+
+
+class MaxPool3d(_MaxPoolNd):
+    """Max over kernel_size windows of an (N, C, D, H, W) or (C, D, H, W) input; see
+    functional.max_pool3d."""
+
+    def forward(self, input):
+        return P.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+
+class AvgPool3d(AvgPool2d):
+    """Average over kernel_size windows of a 5-d (or unbatched 4-d) input; see
+    functional.avg_pool3d."""
+
+    def forward(self, input):
+        return P.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+
+class AdaptiveAvgPool3d(AdaptiveAvgPool2d):
+    """Average over PyTorch's adaptive windows to output_size (D, H, W) (entries may be
+    None)."""
+
+    def forward(self, input):
+        return P.adaptive_avg_pool3d(input, self.output_size)
+
+
+class AdaptiveMaxPool3d(_AdaptivePool):
+    """Max over PyTorch's adaptive windows to output_size (D, H, W)."""
+
+    def forward(self, input):
+        return P.adaptive_max_pool3d(input, self.output_size, self.return_indices)
+
+
+class MaxUnpool3d(MaxUnpool2d):
+    """Put pooled values back at their max_pool3d indices; see functional.max_unpool3d.
+    Keeps its arguments as triples, as PyTorch does."""
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        Module.__init__(self)
+        self.kernel_size = P._pair(kernel_size, "MaxUnpool3d", "kernel_size", 3)
+        self.stride = P._pair(stride if stride is not None else kernel_size, "MaxUnpool3d",
+                              "stride", 3)
+        self.padding = P._pair(padding, "MaxUnpool3d", "padding", 3)
+
+    def forward(self, input, indices, output_size=None):
+        return P.max_unpool3d(input, indices, self.kernel_size, self.stride, self.padding,
+                              output_size)
+
+
+class _LPPoolNd(Module):
+    _fn = None
+
+    def __init__(self, norm_type, kernel_size, stride=None, ceil_mode=False):
+        super().__init__()
+        self.norm_type = norm_type
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.ceil_mode = ceil_mode
+
+    def forward(self, input):
+        return type(self)._fn(input, float(self.norm_type), self.kernel_size, self.stride,
+                              self.ceil_mode)
+
+    def extra_repr(self):
+        return (f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride}, ceil_mode={self.ceil_mode}")
+
+
+class LPPool1d(_LPPoolNd):
+    """(sum of x^p over each window)^(1/p) over an (N, C, L) input."""
+    _fn = staticmethod(P.lp_pool1d)
+
+
+class LPPool2d(_LPPoolNd):
+    """(sum of x^p over each window)^(1/p) over an (N, C, H, W) input."""
+    _fn = staticmethod(P.lp_pool2d)
+
+
+class LPPool3d(_LPPoolNd):
+    """(sum of x^p over each window)^(1/p) over an (N, C, D, H, W) input."""
+    _fn = staticmethod(P.lp_pool3d)

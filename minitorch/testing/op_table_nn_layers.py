@@ -272,3 +272,65 @@ add(
          fixed=lambda rng: [rng.standard_normal((10, 3)), _BAG_IDX, np.array([0, 2, 5])],
          notes="the padding row gets no gradient on purpose"),
 )
+
+# ---------------------------------------------------------------- 3-d convolution
+_conv = _fam("conv")
+add(
+    _conv("conv3d", lambda lib, x, w, b: _F(lib).conv3d(x, w, b), F((2, 2, 3, 4, 3)), F((3, 2, 2, 2, 2)), F((3,))),
+    _conv("conv3d_stride_pad_dil_groups", lambda lib, x, w, b: lib.conv3d(
+        x, w, b, stride=(2, 1, 2), padding=(1, 2, 0), dilation=(2, 1, 1), groups=2),
+          F((1, 4, 5, 4, 5)), F((6, 2, 2, 3, 2)), F((6,))),
+    _conv("conv3d_same_unbatched", lambda lib, x, w: _F(lib).conv3d(x, w, padding="same", dilation=(1, 2, 1)),
+          F((2, 3, 5, 4)), F((2, 2, 2, 2, 3))),
+    _conv("conv3d_1x1", lambda lib, x, w: _F(lib).conv3d(x, w, stride=2), F((1, 3, 3, 4, 5)), F((2, 3, 1, 1, 1))),
+    _conv("conv_transpose3d", lambda lib, x, w, b: _F(lib).conv_transpose3d(x, w, b), F((2, 2, 2, 3, 2)),
+          F((2, 3, 2, 2, 2)), F((3,))),
+    _conv("conv_transpose3d_stride_opad_groups", lambda lib, x, w, b: lib.conv_transpose3d(
+        x, w, b, stride=(2, 1, 2), padding=(1, 0, 1), output_padding=(1, 0, 1), groups=2, dilation=(1, 2, 1)),
+          F((1, 4, 3, 3, 2)), F((4, 1, 2, 2, 3)), F((2,))),
+    _conv("conv_transpose3d_unbatched_pad", lambda lib, x, w: _F(lib).conv_transpose3d(
+        x, w, stride=2, padding=2, output_padding=1), F((2, 3, 2, 3)), F((2, 2, 3, 2, 2))),
+)
+
+# ---------------------------------------------------------------- pooling: 3-d, lp, indices
+_pool = _fam("pooling")
+_X5 = (2, 2, 4, 5, 4)
+add(
+    _pool("max_pool3d", lambda lib, x: _F(lib).max_pool3d(x, 2), F(_X5, distinct)),
+    _pool("max_pool3d_indices", lambda lib, x: tuple(_F(lib).max_pool3d(
+        x, (3, 2, 3), (2, 1, 2), (1, 1, 0), return_indices=True)), F(_X5, distinct)),
+    _pool("max_pool3d_dilation_ceil", lambda lib, x: tuple(_F(lib).max_pool3d(
+        x, 3, 2, 1, dilation=(1, 2, 1), ceil_mode=True, return_indices=True)), F((1, 2, 5, 6, 5), distinct)),
+    _pool("max_pool3d_torch_unbatched", lambda lib, x: lib.max_pool3d(x, (2, 1, 2), (1, 1, 2)),
+          F((2, 3, 3, 4), distinct)),
+    _pool("avg_pool3d", lambda lib, x: _F(lib).avg_pool3d(x, 2), F(_X5)),
+    _pool("avg_pool3d_ceil_pad", lambda lib, x: _F(lib).avg_pool3d(x, (3, 2, 3), (2, 1, 2), (1, 1, 1),
+                                                                   ceil_mode=True), F(_X5)),
+    _pool("avg_pool3d_exclude_pad", lambda lib, x: _F(lib).avg_pool3d(
+        x, 3, 2, 1, ceil_mode=True, count_include_pad=False), F(_X5)),
+    _pool("avg_pool3d_divisor", lambda lib, x: _F(lib).avg_pool3d(x, (2, 3, 2), padding=1, divisor_override=5),
+          F((3, 4, 5, 4))),
+    _pool("adaptive_avg_pool3d", lambda lib, x: _F(lib).adaptive_avg_pool3d(x, (2, 3, 3)), F(_X5)),
+    _pool("adaptive_avg_pool3d_none", lambda lib, x: _F(lib).adaptive_avg_pool3d(x, (None, 2, 1)), F((2, 3, 5, 4))),
+    _pool("adaptive_max_pool3d", lambda lib, x: tuple(_F(lib).adaptive_max_pool3d(x, (3, 2, 3), True)),
+          F(_X5, distinct)),
+    _pool("adaptive_max_pool3d_int", lambda lib, x: _F(lib).adaptive_max_pool3d(x, 2), F((2, 3, 5, 4), distinct)),
+    _pool("max_unpool3d", lambda lib, x: _F(lib).max_unpool3d(*_F(lib).max_pool3d(x, 2, return_indices=True), 2),
+          F((2, 2, 4, 6, 4), distinct)),
+    _pool("max_unpool3d_output_size", lambda lib, x: _F(lib).max_unpool3d(
+        *_F(lib).max_pool3d(x, 2, return_indices=True), 2, output_size=(5, 5, 5)), F((1, 2, 5, 5, 5), distinct)),
+    _pool("max_pool2d_with_indices", lambda lib, x: tuple(_F(lib).max_pool2d_with_indices(x, 3, 2, 1)),
+          F((2, 2, 5, 6), distinct)),
+    _pool("max_pool2d_return_indices_ceil", lambda lib, x: tuple(_F(lib).max_pool2d(
+        x, (2, 3), (2, 2), (1, 1), ceil_mode=True, return_indices=True)), F((1, 2, 5, 6), distinct)),
+    _pool("adaptive_max_pool1d_torch", lambda lib, x: tuple(lib.adaptive_max_pool1d(x, 3)), F((2, 3, 7), distinct)),
+    _pool("max_pool1d_with_indices_torch", lambda lib, x: tuple(lib.max_pool1d_with_indices(x, 3, 2, 1)),
+          F((2, 3, 8), distinct)),
+    _pool("lp_pool1d", lambda lib, x: _F(lib).lp_pool1d(x, 2, 3), F((2, 3, 7), away_from(0.0))),
+    _pool("lp_pool2d_p1_5", lambda lib, x: _F(lib).lp_pool2d(x, 1.5, (2, 3), 2, ceil_mode=True),
+          F((2, 2, 6, 7), positive(0.2, 2.0))),
+    _pool("lp_pool3d", lambda lib, x: _F(lib).lp_pool3d(x, 2, 2), F(_X5, away_from(0.0))),
+    _pool("lp_pool3d_p3_stride", lambda lib, x: _F(lib).lp_pool3d(x, 3.0, (2, 3, 2), (1, 2, 2)),
+          F(_X5, positive(0.2, 2.0))),
+    _pool("LPPool2d_module", lambda lib, x: lib.nn.LPPool2d(2, 2)(x), F((1, 3, 4, 6), away_from(0.0))),
+)
