@@ -24,6 +24,7 @@ def _env(lib):
         "s": lib.tensor(2.5),
         "f": lib.tensor([[1., NAN, 2], [NAN, NAN, NAN], [0., 3, -1]]),
         "r": lib.from_numpy(np.random.default_rng(0).standard_normal((4, 5, 6))),
+        "w": lib.tensor([[1., 5, 2, 0], [4, 0, 3, 1], [2, 2, 2, 3]]),
     }
 
 
@@ -295,3 +296,47 @@ def test_float32_stays_float32():
                 minitorch.cummax(x, 1).values, minitorch.logcumsumexp(x, 0),
                 minitorch.histc(x, 3), minitorch.aminmax(x).max):
         assert out.dtype == minitorch.float32
+
+
+STAT_CASES = """
+torch.cov(w)
+torch.cov(w[0])
+torch.cov(w, correction=0)
+torch.cov(w, fweights=torch.tensor([1, 2, 1, 3]))
+torch.cov(w, aweights=torch.tensor([0.5, 1, 2, 1]))
+torch.cov(w, correction=2, fweights=torch.tensor([1, 2, 1, 3]), aweights=torch.tensor([0.5, 1, 2, 1]))
+torch.cov(w, fweights=torch.tensor([1., 2, 1, 3]))
+torch.cov(w, fweights=torch.tensor([1, -2, 1, 3]))
+torch.cov(w[:, :1])
+torch.cov(torch.tensor([[1, 2], [3, 5]]))
+torch.cov(torch.ones(2, 2, 2))
+w.cov()
+torch.corrcoef(w)
+torch.corrcoef(w[0])
+torch.corrcoef(torch.tensor([[1., 1, 1], [1, 2, 3]]))
+torch.corrcoef(torch.tensor([[1, 2, 4], [1, 2, 3]]))
+w.corrcoef()
+torch.trapezoid(w)
+torch.trapezoid(w, dx=0.5, dim=0)
+torch.trapezoid(w, torch.tensor([0., 1, 3, 6]))
+torch.trapezoid(w, torch.tensor([[0., 1, 3, 6]] * 3))
+torch.trapz(w, dx=2)
+torch.trapz(w, torch.tensor([0., 1, 3, 6]))
+torch.trapezoid(torch.tensor([1, 2, 3]))
+torch.trapezoid(torch.tensor([1.]))
+torch.trapezoid(w, torch.tensor([0., 1, 3]))
+torch.cumulative_trapezoid(w)
+torch.cumulative_trapezoid(w, dx=0.5, dim=0)
+torch.cumulative_trapezoid(w, torch.tensor([0., 1, 3, 6]))
+torch.cumulative_trapezoid(torch.tensor([1, 2, 3]))
+torch.renorm(w, 2, 0, 5)
+torch.renorm(w, 1, 1, 4)
+w.renorm(p=2, dim=1, maxnorm=1)
+torch.renorm(w, 0, 1, 4)
+w.clone().renorm_(2, 0, 5)
+"""
+
+
+@pytest.mark.parametrize("expr", [c for c in STAT_CASES.strip().splitlines() if c.strip()])
+def test_statistics_same_as_torch(expr):
+    check(expr)

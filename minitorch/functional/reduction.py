@@ -875,9 +875,154 @@ def bincount(input, weights=None, minlength=0):
                  .astype(out_dtype))
 
 
+# ---------------------------------------------------------------------------- statistics
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    """The covariance matrix of the rows of `input` (variables; columns are observations),
+    a 0-d tensor for one variable. Frequency weights (integers) and observation weights
+    weigh the columns; `correction` is the ddof. Built from differentiable ops:
+        w = fweights * aweights,  mean = sum(x w) / sum(w),
+        cov = (x - mean) w (x - mean)^T / (sum(w) - correction * sum(w * aweights) / sum(w))
+    (the denominator is sum(w) - correction without aweights)."""
+    check_tensor(input, "cov")
+    if input.ndim > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an "
+                           f"input with {input.ndim} dimensions")
+    x = input.reshape(1, -1) if input.ndim < 2 else input
+    if x._data.dtype.kind != "f":
+        from .. import dtypes
+        x = cast(x, dtypes.get_default_dtype().np)
+    n = x._data.shape[1]
+    w = None
+    if fweights is not None:
+        check_tensor(fweights, "cov", "fweights")
+        if fweights._data.dtype.kind not in "iu" or fweights.ndim > 1 or \
+                fweights._data.shape[0:1] != (n,):
+            raise RuntimeError(f"cov(): expected fweights to be a 1-D integer tensor with {n} "
+                               f"elements, got {fweights.dtype} of shape {tuple(fweights.shape)}")
+        if fweights._data.size and int(fweights._data.min()) < 0:
+            raise RuntimeError("cov(): fweights cannot be negative")
+        w = cast(fweights, x._data.dtype)
+    if aweights is not None:
+        check_tensor(aweights, "cov", "aweights")
+        if aweights._data.dtype.kind != "f" or aweights.ndim > 1 or \
+                aweights._data.shape[0:1] != (n,):
+            raise RuntimeError(f"cov(): expected aweights to be a 1-D floating point tensor with "
+                               f"{n} elements, got {aweights.dtype} of shape {tuple(aweights.shape)}")
+        if aweights._data.size and float(aweights._data.min()) < 0:
+            raise RuntimeError("cov(): aweights cannot be negative")
+        aw = cast(aweights, x._data.dtype)
+        w = aw if w is None else w * aw
+    if w is None:
+        w_sum = float(n)
+        avg = mean(x, 1, keepdim=True)
+    else:
+        w_sum = sum(w)
+        avg = sum(x * w, 1, keepdim=True) / w_sum
+    if correction == 0:
+        norm = w_sum
+    elif aweights is None:
+        norm = w_sum - correction
+    else:
+        norm = w_sum - correction * sum(w * cast(aweights, x._data.dtype)) / w_sum
+    if float(norm if not isinstance(norm, Tensor) else norm.item()) <= 0:
+        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the number of observations.", UserWarning, stacklevel=2)
+        norm = norm * 0 if isinstance(norm, Tensor) else 0.0
+    xm = x - avg
+    xw = xm if w is None else xm * w
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = xw.matmul(xm.transpose(0, 1)) / norm
+    return c.reshape(()) if input.ndim < 2 else c
+
+
+def corrcoef(input):
+    """Pearson correlation coefficients of the rows of `input`: cov / (std_i std_j),
+    clipped to [-1, 1]."""
+    c = cov(input)
+    if c.ndim == 0:
+        return c / c
+    k = _make(_xp(c._data).arange(c._data.shape[0]))
+    std = E.sqrt(c[k, k])                      # the square roots of the variances
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = c / std.reshape(-1, 1) / std.reshape(1, -1)
+    return E.clamp(c, -1.0, 1.0)
+
+
+def _trapezoid_terms(y, x, dx, dim, fn):
+    """The areas of the trapezoids along dim: (y_{i+1} + y_i) / 2 * (x_{i+1} - x_i)."""
+    check_tensor(y, fn, "y")
+    d = _wrap_dim(dim, y.ndim, fn)
+    if y._data.dtype.kind != "f":
+        from .. import dtypes
+        y = cast(y, dtypes.get_default_dtype().np)
+    n = y._data.shape[d]
+    lo = y.narrow(d, 0, builtins.max(n - 1, 0))
+    hi = y.narrow(d, builtins.min(1, n), builtins.max(n - 1, 0))
+    avg = (lo + hi) / 2.0
+    if x is None:
+        return avg * (1.0 if dx is None else float(dx)), d
+    if dx is not None:
+        raise TypeError(f"{fn}(): give either x or dx, not both")
+    check_tensor(x, fn, "x")
+    if x.ndim == 1:
+        if x._data.shape[0] != n:
+            raise RuntimeError(f"{fn}: There must be one `x` value for each sample point")
+        shape = [1] * y.ndim
+        shape[d] = builtins.max(n - 1, 0)
+        steps = (x[1:] - x[:-1]).reshape(shape)
+    else:
+        xd = _wrap_dim(dim, x.ndim, fn)
+        m = x._data.shape[xd]
+        steps = x.narrow(xd, builtins.min(1, m), builtins.max(m - 1, 0)) - \
+            x.narrow(xd, 0, builtins.max(m - 1, 0))
+    return avg * steps, d
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The integral of y along dim by the trapezoid rule, with sample points x (a 1-D
+    tensor along dim, or broadcastable to y) or a constant spacing dx (default 1)."""
+    terms, d = _trapezoid_terms(y, x, dx, dim, "trapezoid")
+    return sum(terms, d)
+
+
+def trapz(y, x=None, *, dx=None, dim=-1):
+    """Alias of trapezoid (trapz(y, x, dim=...) or trapz(y, dx=..., dim=...))."""
+    terms, d = _trapezoid_terms(y, x, dx, dim, "trapz")
+    return sum(terms, d)
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The running trapezoid-rule integral of y along dim (one value fewer than y)."""
+    terms, d = _trapezoid_terms(y, x, dx, dim, "cumulative_trapezoid")
+    return cumsum(terms, d)
+
+
+def renorm(input, p, dim, maxnorm):
+    """Each slice input.select(dim, i) whose p-norm exceeds maxnorm is rescaled to norm
+    maxnorm (PyTorch's factor maxnorm / (norm + 1e-7)); the others are unchanged."""
+    check_tensor(input, "renorm")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"renorm(): expected a floating point tensor, got {input.dtype}")
+    if p <= 0:
+        raise RuntimeError(f"renorm(): non-positive norm not supported, got p={p}")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm(): expected maxnorm to be >= 0 but got {maxnorm}")
+    d = _wrap_dim(dim, input.ndim, "renorm")
+    others = tuple(k for k in range(input.ndim) if k != d)
+    nrm = norm(input, p, others, keepdim=True)
+    factor = E.where(nrm > maxnorm, float(maxnorm) / (nrm + 1e-7), 1.0)
+    return input * factor
+
+
+def renorm_(self, p, dim, maxnorm):
+    """In-place renorm."""
+    return _inplace_from(self, "renorm_", lambda t: renorm(t, p, dim, maxnorm))
+
+
 # New public names (picked up by functional/__init__.py into minitorch.<name>).
 EXPORTS = ["nansum", "nanmean", "count_nonzero", "cumprod", "cummax", "cummin", "logcumsumexp",
-           "aminmax", "histc", "histogram", "bincount"]
+           "aminmax", "histc", "histogram", "bincount", "cov", "corrcoef", "trapezoid", "trapz",
+           "cumulative_trapezoid", "renorm"]
 
 # Creation and sampling functions that live in minitorch/creation.py and minitorch/random.py
 # but that minitorch/__init__.py does not import by name (asarray, logspace, range, normal,
@@ -918,7 +1063,8 @@ TENSOR_METHODS = {
     "nansum": nansum, "nanmean": nanmean, "count_nonzero": count_nonzero, "cumprod": cumprod,
     "cummax": cummax, "cummin": cummin, "logcumsumexp": logcumsumexp, "aminmax": aminmax,
     "histc": histc, "histogram": histogram, "bincount": bincount, "sum_to_size": sum_to_size,
-    "cumsum_": cumsum_, "cumprod_": cumprod_,
+    "cumsum_": cumsum_, "cumprod_": cumprod_, "cov": cov, "corrcoef": corrcoef,
+    "renorm": renorm, "renorm_": renorm_,
 }
 # the in-place samplers and Tensor.bernoulli / Tensor.multinomial (minitorch/creation.py)
 TENSOR_METHODS.update({name: _creation_method(name) for name in (

@@ -144,3 +144,20 @@ add(
     _spec("unique_consecutive", lambda lib, i: tuple(lib.unique_consecutive(
         i, return_inverse=True, return_counts=True)), I((12,), 2), family=S, differentiable=False),
 )
+
+# ---------------------------------------------------------------- statistics and integration
+add(
+    _spec("cov", lambda lib, a: lib.cov(a), F((3, 6)), family=R),
+    _spec("cov_1d", lambda lib, a: a.cov(correction=0), F((7,)), family=R),
+    _spec("cov_weights", lambda lib, a, fw, aw: lib.cov(a, fweights=fw + 1, aweights=aw.abs() + 0.5),
+          F((3, 5)), I((5,), 3), F((5,)), family=R),
+    _spec("corrcoef", lambda lib, a: lib.corrcoef(a), F((3, 6)), family=R,
+          notes="the diagonal is exactly 1 (clipped), so its gradient is 0 in both libraries"),
+    _spec("trapezoid", lambda lib, a: lib.trapezoid(a), F(S234), family=R),
+    _spec("trapezoid_x", lambda lib, a, x: lib.trapezoid(a, x, dim=0), F((4, 3)), F((4,)), family=R),
+    _spec("trapz_dx", lambda lib, a: lib.trapz(a, dx=0.5, dim=1), F(S234), family=R),
+    _spec("cumulative_trapezoid", lambda lib, a, x: lib.cumulative_trapezoid(a, x), F(S34), F(S34),
+          family=R),
+    _spec("renorm", lambda lib, a: lib.renorm(a, 2, 0, 1.0), F((3, 5), uniform(-1, 1)), family=R),
+    _spec("renorm_p1_dim1", lambda lib, a: a.renorm(1, 1, 1.5), F((4, 3), uniform(-1, 1)), family=R),
+)
