@@ -9,6 +9,8 @@ set_start_method, cpu_count...). What minitorch adds:
   shared memory first (``Tensor.share_memory_()``, in place, as PyTorch does), then its
   memory file's descriptor is passed (duplicated by multiprocessing's own machinery) and
   the receiver maps the same pages. In-place updates on either side are seen by the other.
+  As with PyTorch's file_descriptor strategy, the sending process must stay alive until
+  the receiver has taken the tensor off the queue (the descriptor is fetched from it).
   With the default ``fork`` start method, a child inherits shared tensors directly.
 - ``spawn(fn, args=(), nprocs=1, join=True, daemon=False, start_method="spawn")`` runs
   ``fn(i, *args)`` in `nprocs` processes and re-raises a child's exception in the parent.
