@@ -497,3 +497,174 @@ def test_no_warning_on_plain_call():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         _model(mt)(mt.randn(3, 3))
+
+
+# ------------------------------------------------------------------ nn.utils extras
+def _close(a, b, tol=1e-10):
+    np.testing.assert_allclose(_np(a), _np(b), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dim", [0, 1, None])
+def test_weight_norm_hook_api_matches_torch(dim):
+    with pytest.warns(FutureWarning):
+        t = torch.nn.utils.weight_norm(torch.nn.Conv1d(3, 4, 2).double(), dim=dim)
+    with pytest.warns(FutureWarning, match="deprecated in favor of"):
+        m = mt.nn.utils.weight_norm(mt.nn.Conv1d(3, 4, 2).double(), dim=dim)
+    assert list(m.state_dict()) == list(t.state_dict()) == ["bias", "weight_g", "weight_v"]
+    m.load_state_dict(t.state_dict())
+    x = RNG.standard_normal((2, 3, 5))
+    yt, ym = t(torch.tensor(x)), m(mt.tensor(x))
+    _close(yt, ym)
+    (yt ** 2).sum().backward()
+    (ym ** 2).sum().backward()
+    _close(t.weight_g.grad, m.weight_g.grad)
+    _close(t.weight_v.grad, m.weight_v.grad)
+    mt.nn.utils.remove_weight_norm(m)
+    assert list(m.state_dict()) == ["bias", "weight"]
+    assert isinstance(m.weight, mt.nn.Parameter)
+
+
+def test_parametrizations_weight_norm_matches_torch_and_loads_old_keys():
+    t = torch.nn.utils.parametrizations.weight_norm(torch.nn.Linear(3, 4).double())
+    m = mt.nn.utils.parametrizations.weight_norm(mt.nn.Linear(3, 4).double())
+    assert type(m).__name__ == "ParametrizedLinear" and isinstance(m, mt.nn.Linear)
+    assert repr(m) == repr(t)
+    assert list(m.state_dict()) == list(t.state_dict())
+    m.load_state_dict(t.state_dict())
+    x = RNG.standard_normal((2, 3))
+    yt, ym = t(torch.tensor(x)), m(mt.tensor(x))
+    _close(yt, ym)
+    (yt ** 2).sum().backward()
+    (ym ** 2).sum().backward()
+    for i in (0, 1):
+        _close(getattr(t.parametrizations.weight, f"original{i}").grad,
+               getattr(m.parametrizations.weight, f"original{i}").grad)
+    # a checkpoint of the older API (weight_g, weight_v) loads through the compat hook
+    with pytest.warns(FutureWarning):
+        old = mt.nn.utils.weight_norm(mt.nn.Linear(3, 4).double())
+    m.load_state_dict(old.state_dict())
+    _close(m.weight, old.weight)
+
+
+def test_register_parametrization_matches_torch():
+    def build(lib):
+        class Symmetric(lib.nn.Module):
+            def forward(self, X):
+                return X.triu() + X.triu(1).transpose(-1, -2)
+
+            def right_inverse(self, A):
+                return A.triu()
+        lin = lib.nn.Linear(3, 3).double()
+        p = lin.weight
+        lib.nn.utils.parametrize.register_parametrization(lin, "weight", Symmetric())
+        return lin, p
+    (t, pt), (m, pm) = build(torch), build(mt)
+    assert m.parametrizations.weight.original is pm            # the same Parameter object
+    assert list(m.state_dict()) == list(t.state_dict())
+    m.load_state_dict(t.state_dict())
+    _close(t.weight, m.weight)
+    np.testing.assert_allclose(_np(m.weight), _np(m.weight).T)
+    assert mt.nn.utils.parametrize.is_parametrized(m, "weight")
+    assert mt.nn.utils.parametrize.type_before_parametrizations(m) is mt.nn.Linear
+    x = RNG.standard_normal((2, 3))
+    (t(torch.tensor(x)) ** 2).sum().backward()
+    (m(mt.tensor(x)) ** 2).sum().backward()
+    _close(pt.grad, pm.grad)
+    value = RNG.standard_normal((3, 3))
+    t.weight = torch.tensor(value)                              # through right_inverse
+    m.weight = mt.tensor(value)
+    _close(t.weight, m.weight)
+    with mt.nn.utils.parametrize.cached():
+        assert m.weight is m.weight
+    mt.nn.utils.parametrize.remove_parametrizations(m, "weight")
+    torch.nn.utils.parametrize.remove_parametrizations(t, "weight")
+    assert type(m) is mt.nn.Linear and m.weight is pm
+    _close(t.weight, m.weight)
+    with pytest.raises(ValueError, match="does not have a parameter, a buffer"):
+        mt.nn.utils.parametrize.register_parametrization(m, "nope", mt.nn.Identity())
+
+
+def test_spectral_norm_both_apis_match_torch():
+    t = torch.nn.utils.spectral_norm(torch.nn.Linear(5, 4).double())
+    m = mt.nn.utils.spectral_norm(mt.nn.Linear(5, 4).double())
+    assert list(m.state_dict()) == list(t.state_dict())
+    assert m.state_dict()._metadata[""]["spectral_norm"] == {"weight.version": 1}
+    m.load_state_dict(t.state_dict())
+    for _ in range(3):                                   # power iterations in training
+        x = RNG.standard_normal((2, 5))
+        yt, ym = t(torch.tensor(x)), m(mt.tensor(x))
+        _close(yt, ym)
+        (yt ** 2).sum().backward()
+        (ym ** 2).sum().backward()
+        _close(t.weight_orig.grad, m.weight_orig.grad)
+        _close(t.weight_u, m.weight_u)
+    t.eval()
+    m.eval()
+    _close(t(torch.tensor(x)), m(mt.tensor(x)))
+    mt.nn.utils.remove_spectral_norm(m)
+    torch.nn.utils.remove_spectral_norm(t)
+    _close(t.weight, m.weight)
+    t = torch.nn.utils.parametrizations.spectral_norm(torch.nn.ConvTranspose2d(2, 3, 2).double())
+    m = mt.nn.utils.parametrizations.spectral_norm(mt.nn.ConvTranspose2d(2, 3, 2).double())
+    assert list(m.state_dict()) == list(t.state_dict())
+    m.load_state_dict(t.state_dict())
+    x = RNG.standard_normal((1, 2, 3, 3))
+    yt, ym = t(torch.tensor(x)), m(mt.tensor(x))
+    _close(yt, ym)
+    (yt ** 2).sum().backward()
+    (ym ** 2).sum().backward()
+    _close(t.parametrizations.weight.original.grad, m.parametrizations.weight.original.grad)
+
+
+def test_fusion_matches_torch():
+    from torch.nn.utils import fusion as tf
+
+    from minitorch.nn.utils import fusion as mf
+    tc, tb = torch.nn.Conv2d(2, 3, 2).double(), torch.nn.BatchNorm2d(3).double()
+    tb(torch.randn(4, 3, 2, 2, dtype=torch.float64))
+    mc, mb = mt.nn.Conv2d(2, 3, 2).double(), mt.nn.BatchNorm2d(3).double()
+    mc.load_state_dict(tc.state_dict())
+    mb.load_state_dict(tb.state_dict())
+    for mod in (tc, tb, mc, mb):
+        mod.eval()
+    ft, fm = tf.fuse_conv_bn_eval(tc, tb), mf.fuse_conv_bn_eval(mc, mb)
+    x = RNG.standard_normal((1, 2, 3, 3))
+    _close(ft(torch.tensor(x)), fm(mt.tensor(x)))
+    _close(fm(mt.tensor(x)), mb(mc(mt.tensor(x))))
+    tl, tb1 = torch.nn.Linear(3, 2).double().eval(), torch.nn.BatchNorm1d(2).double().eval()
+    ml, mb1 = mt.nn.Linear(3, 2).double().eval(), mt.nn.BatchNorm1d(2).double().eval()
+    ml.load_state_dict(tl.state_dict())
+    x = RNG.standard_normal((4, 3))
+    _close(tf.fuse_linear_bn_eval(tl, tb1)(torch.tensor(x)),
+           mf.fuse_linear_bn_eval(ml, mb1)(mt.tensor(x)))
+    with pytest.raises(AssertionError, match="Fusion only for eval"):
+        mf.fuse_conv_bn_eval(mc.train(), mb)
+
+
+def test_functional_call_matches_torch():
+    from torch.func import functional_call as tcall
+
+    from minitorch.nn.utils.stateless import functional_call as mcall
+    t, m = _pair()
+    t.eval()
+    m.eval()
+    w = RNG.standard_normal((4, 3))
+    x = RNG.standard_normal((5, 3))
+    wt = torch.tensor(w, requires_grad=True)
+    wm = mt.tensor(w, requires_grad=True)
+    yt = tcall(t, {"body.0.weight": wt}, (torch.tensor(x),))
+    ym = mcall(m, {"body.0.weight": wm}, (mt.tensor(x),))
+    _close(yt, ym)
+    yt.sum().backward()
+    ym.sum().backward()
+    _close(wt.grad, wm.grad)
+    assert m.body[0].weight is not wm and m.body[0].weight.grad is None   # restored
+    with pytest.raises(RuntimeError, match="Missing key"):
+        mcall(m, {"body.0.weight": wm}, (mt.tensor(x),), strict=True)
+
+
+def test_skip_init_builds_without_initializing():
+    m = mt.nn.utils.skip_init(mt.nn.Linear, 3, 4)
+    assert type(m) is mt.nn.Linear and tuple(m.weight.shape) == (4, 3)
+    with pytest.raises(RuntimeError, match="must support a 'device' arg"):
+        mt.nn.utils.skip_init(mt.nn.ReLU)
