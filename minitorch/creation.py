@@ -796,14 +796,26 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
         raise RuntimeError("multinomial(): invalid multinomial distribution (sum of "
                            "probabilities <= 0)")
     g = _random.rng(generator)
-    if replacement:
+    if replacement or n == 1:  # one draw is the same with or without replacement
         idx = _draw_with_replacement(g, w / total[:, None], n)
     else:
         keys = w / g.standard_exponential(w.shape)
-        idx = np.argsort(-keys, axis=1, kind="stable")[:, :n]
+        idx = _largest_first(keys, n)
     if input.ndim == 1:
         idx = idx[0]
     return _like_device(idx.astype(np.int64), input)
+
+
+def _largest_first(keys, n):
+    """The column indices of the n largest keys of each row, largest first (a partial
+    sort: sampling a few of many categories, as in text generation, stays cheap)."""
+    k = keys.shape[1]
+    if n < k:
+        part = np.argpartition(-keys, n - 1, axis=1)[:, :n]
+    else:
+        part = np.broadcast_to(np.arange(k), keys.shape)
+    order = np.argsort(-np.take_along_axis(keys, part, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(part, order, axis=1)
 
 
 def _draw_with_replacement(g, p, n):
