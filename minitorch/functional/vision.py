@@ -1,11 +1,12 @@
-"""interpolate (nearest, nearest-exact, linear, bilinear), as torch.nn.functional.interpolate.
+"""interpolate (nearest, nearest-exact, linear, bilinear, bicubic, trilinear, area), as
+torch.nn.functional.interpolate; pixel_shuffle, pixel_unshuffle, channel_shuffle.
 
 Every mode is separable: resizing an (N, C, H, W) image is a 1-d resampling along W, then
 one along H (torch's bilinear kernel groups its products the same way:
 h0l * (w0l * x00 + w1l * x01) + h1l * (w0l * x10 + w1l * x11)). A 1-d resampling along an
-axis is a linear map with at most two taps per output position j,
+axis is a linear map with a few taps per output position j (nearest 1, linear 2, cubic 4),
 
-    y[j] = w0[j] * x[i0[j]] + w1[j] * x[i1[j]]        (nearest: y[j] = x[i0[j]])
+    y[j] = w0[j] * x[i0[j]] + w1[j] * x[i1[j]] + ...   (nearest: y[j] = x[i0[j]])
 
 that is y = A x with a sparse matrix A (A[j, i0[j]] += w0[j], A[j, i1[j]] += w1[j]). So the
 derivative is the transposed map, dx = A^T g: every output gradient goes back to the
@@ -42,8 +43,8 @@ __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "
 
 _xp = backend.get_array_module
 
-_MODES = ("nearest", "nearest-exact", "linear", "bilinear")
-_UNSUPPORTED = ("bicubic", "trilinear", "area")
+_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area",
+          "lanczos")
 
 
 # ------------------------------------------------------------------------ the resampling map
@@ -214,65 +215,111 @@ def _output_size(input, size, scale_factor, recompute_scale_factor):
     return sizes, scales
 
 
+_LINEAR_DIMS = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
+
+
+def _check_mode(input, mode, align_corners, antialias, fn):
+    """PyTorch's checks of mode, input rank, align_corners and antialias."""
+    if not isinstance(mode, str):
+        raise TypeError(f"{fn}(): argument 'mode' must be str, got {type(mode).__name__}")
+    if mode not in _MODES or input.ndim not in (3, 4, 5):
+        raise NotImplementedError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
+            f"the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
+            f"nearest-exact (got {mode})")
+    interpolating = mode in _LINEAR_DIMS or mode == "lanczos"
+    if not interpolating and align_corners is not None:
+        raise ValueError("align_corners option can only be set with the interpolating modes: "
+                         "linear | bilinear | bicubic | trilinear")
+    if mode == "lanczos" and not antialias:
+        raise ValueError("Lanczos mode requires antialias=True")
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos "
+                         "modes and requires a 4-D tensor as input")
+    if antialias:
+        raise NotImplementedError(f"{fn}(): antialias=True (mode '{mode}') is not implemented "
+                                  "in minitorch; use antialias=False")
+    need = _LINEAR_DIMS.get(mode)
+    if need is not None and input.ndim != need:
+        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {need}D input")
+    if (interpolating or mode == "area") and input._data.dtype.kind != "f":
+        raise RuntimeError(f"{fn}(): mode '{mode}' needs a floating point input, got "
+                           f"{input.dtype}")
+    return interpolating
+
+
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
-    """Resize an (N, C, W) or (N, C, H, W) input to `size` or by `scale_factor`.
+    """Resize an (N, C, W), (N, C, H, W) or (N, C, D, H, W) input to `size` or by
+    `scale_factor`.
 
-    mode: 'nearest' and 'nearest-exact' (3-d and 4-d), 'linear' (3-d) and 'bilinear'
-    (4-d), with torch's source-index formulas (see the module docstring). align_corners
-    (linear modes only) maps the corner pixels' centres onto each other. With
-    scale_factor, the kernel uses 1/scale_factor as its step unless
+    mode: 'nearest' and 'nearest-exact' (any of the three ranks), 'linear' (3-d),
+    'bilinear' and 'bicubic' (4-d), 'trilinear' (5-d) with torch's source-index formulas
+    (see the module docstring; bicubic is Keys' cubic convolution with A = -0.75 over 4
+    taps, clamped at the borders), and 'area' (adaptive average pooling to the output
+    size). align_corners (interpolating modes only) maps the corner pixels' centres onto
+    each other. With scale_factor, the kernel uses 1/scale_factor as its step unless
     recompute_scale_factor=True, which uses in/out of the floored output size instead.
     Differentiable to any order (the gradient is the transposed resampling).
     """
     fn = "interpolate"
     check_tensor(input, fn)
-    if not isinstance(mode, str):
-        raise TypeError(f"{fn}(): argument 'mode' must be str, got {type(mode).__name__}")
-    if mode in _UNSUPPORTED:
-        raise NotImplementedError(f"{fn}(): mode '{mode}' is not implemented in minitorch; "
-                                  f"supported modes: {', '.join(_MODES)}")
-    if mode not in _MODES:
-        raise NotImplementedError(
-            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
-            f"the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
-            f"nearest-exact (got {mode})")
-    linear = mode in ("linear", "bilinear")
-    if not linear and align_corners is not None:
-        raise ValueError("align_corners option can only be set with the interpolating modes: "
-                         "linear | bilinear | bicubic | trilinear")
-    if antialias:
-        raise NotImplementedError(f"{fn}(): antialias=True is not implemented in minitorch")
-    if input.ndim not in (3, 4):
-        raise NotImplementedError(
-            f"{fn}(): minitorch supports 3D (N, C, W) and 4D (N, C, H, W) inputs, got "
-            f"{input.ndim}D input of shape {tuple(input.shape)} (mode {mode})")
-    if mode == "linear" and input.ndim != 3:
-        raise NotImplementedError(f"Got {input.ndim}D input, but linear mode needs 3D input")
-    if mode == "bilinear" and input.ndim != 4:
-        raise NotImplementedError(f"Got {input.ndim}D input, but bilinear mode needs 4D input")
-    if linear and input._data.dtype.kind != "f":
-        raise RuntimeError(f"{fn}(): mode '{mode}' needs a floating point input, got "
-                           f"{input.dtype}")
-    align = bool(align_corners) if linear else False
+    interpolating = _check_mode(input, mode, align_corners, antialias, fn)
     sizes, scales = _output_size(input, size, scale_factor, recompute_scale_factor)
+    spatial = tuple(input.shape[2:])
+    if any(n == 0 for n in spatial):
+        raise ValueError(f"{fn}(): input spatial size must be positive, got {list(spatial)}")
+    if mode == "area":
+        from . import pooling
+        area = {3: pooling.adaptive_avg_pool1d, 4: pooling.adaptive_avg_pool2d,
+                5: pooling.adaptive_avg_pool3d}[input.ndim]
+        return area(input, sizes if len(sizes) > 1 else sizes[0])
+    align = bool(align_corners) if interpolating else False
     if align:
         scales = (None,) * len(sizes)     # align_corners ignores scale factors
     out = input
-    spatial = tuple(input.shape[2:])
-    # last axis first (W, then H), as torch's bilinear groups its products
+    dt = input._data.dtype
+    # last axis first (W, then H, then D), as torch's kernels group their products
     for k in reversed(range(len(sizes))):
-        axis = 2 + k
         n_in, n_out = spatial[k], sizes[k]
-        if n_in == 0:
-            raise ValueError(f"{fn}(): input spatial size must be positive, got "
-                             f"{list(spatial)}")
-        if linear:
-            taps = _linear_taps(n_in, n_out, scales[k], align, input._data.dtype)
+        if mode == "bicubic":
+            taps = _cubic_taps(n_in, n_out, scales[k], align, dt)
+        elif interpolating:
+            taps = _linear_taps(n_in, n_out, scales[k], align, dt)
         else:
             taps = _nearest_taps(n_in, n_out, scales[k], mode == "nearest-exact")
-        out = _resample_axis(out, axis, taps, n_in, input._data.dtype)
+        out = _resample_axis(out, 2 + k, taps, n_in, dt)
     return out
+
+
+def _cubic_taps(n_in, n_out, scale, align_corners, dtype):  # host: see _to_device
+    """torch's bicubic source positions and weights (UpSample.h): src as for linear but
+    not clamped at 0, i0 = floor(src), t = src - i0 clamped to [0, 1], taps i0-1 .. i0+2
+    (clamped to the input) with Keys' cubic convolution weights, A = -0.75:
+        w(t)   = ((A + 2) t - (A + 3)) t^2 + 1            for |t| <= 1
+        w(t)   = ((A t - 5A) t + 8A) t - 4A               for 1 < |t| < 2"""
+    dt = np.dtype(dtype)
+    A = dt.type(-0.75)
+    dst = np.arange(n_out).astype(dt)
+    if align_corners:
+        s = dt.type(n_in - 1) / dt.type(n_out - 1) if n_out > 1 else dt.type(0)
+        src = s * dst
+    else:
+        s = dt.type(1.0 / scale) if scale is not None and scale > 0 \
+            else dt.type(n_in) / dt.type(n_out)
+        src = s * (dst + dt.type(0.5)) - dt.type(0.5)
+    i0 = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
+    t = np.clip(src - i0.astype(dt), 0, 1).astype(dt)
+
+    def near(x):   # |x| <= 1
+        return ((A + 2) * x - (A + 3)) * x * x + 1
+
+    def far(x):    # 1 < |x| < 2
+        return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A
+    one = dt.type(1)
+    weights = (far(t + one), near(t), near(one - t), far(one - t + one))
+    return tuple((np.clip(i0 - 1 + j, 0, n_in - 1), w.astype(dt))
+                 for j, w in enumerate(weights))
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):

@@ -334,3 +334,27 @@ add(
           F(_X5, positive(0.2, 2.0))),
     _pool("LPPool2d_module", lambda lib, x: lib.nn.LPPool2d(2, 2)(x), F((1, 3, 4, 6), away_from(0.0))),
 )
+
+# ---------------------------------------------------------------- interpolate: the other modes
+_vis = _fam("vision")
+add(
+    _vis("interpolate_bicubic", lambda lib, x: _F(lib).interpolate(x, size=(7, 9), mode="bicubic"), F((2, 2, 5, 6))),
+    _vis("interpolate_bicubic_align", lambda lib, x: _F(lib).interpolate(x, size=(3, 8), mode="bicubic",
+                                                                       align_corners=True), F((1, 2, 5, 6))),
+    _vis("interpolate_bicubic_scale", lambda lib, x: _F(lib).interpolate(x, scale_factor=(0.6, 2.3), mode="bicubic"),
+         F((1, 2, 5, 6))),
+    _vis("interpolate_trilinear", lambda lib, x: _F(lib).interpolate(x, size=(5, 3, 8), mode="trilinear"),
+         F((1, 2, 3, 4, 5))),
+    _vis("interpolate_trilinear_align_scale", lambda lib, x: _F(lib).interpolate(
+        x, scale_factor=2, mode="trilinear", align_corners=True), F((1, 1, 2, 3, 2))),
+    _vis("interpolate_nearest_5d", lambda lib, x: _F(lib).interpolate(x, scale_factor=(1.5, 0.5, 2.2)),
+         F((1, 2, 3, 4, 5))),
+    _vis("interpolate_nearest_exact_5d", lambda lib, x: _F(lib).interpolate(x, size=(2, 6, 4), mode="nearest-exact"),
+         F((1, 2, 3, 4, 5))),
+    _vis("interpolate_area_2d", lambda lib, x: _F(lib).interpolate(x, size=(3, 4), mode="area"), F((2, 2, 5, 6))),
+    _vis("interpolate_area_scale_5d", lambda lib, x: _F(lib).interpolate(x, scale_factor=0.6, mode="area"),
+         F((1, 2, 3, 4, 5))),
+    _vis("interpolate_area_1d", lambda lib, x: _F(lib).interpolate(x, size=4, mode="area"), F((2, 2, 7))),
+    _vis("Upsample_trilinear", lambda lib, x: lib.nn.Upsample(scale_factor=(1, 2, 1.5), mode="trilinear")(x),
+         F((1, 2, 2, 3, 4))),
+)
