@@ -1,8 +1,9 @@
 """Reductions: sum, mean, prod, max/min (values and indices), amax/amin, aminmax,
 argmax/argmin, var/std (and var_mean/std_mean), nansum/nanmean, count_nonzero, logsumexp,
-norm; the cumulative family cumsum, cumprod, cummax/cummin, logcumsumexp; and the counting
-functions histc, histogram, bincount. (Order statistics that need a sort, such as median,
-mode and quantile, live in sorting.py.)
+norm; the cumulative family cumsum, cumprod, cummax/cummin, logcumsumexp (and cumsum_,
+cumprod_); the counting functions histc, histogram, bincount; statistics cov, corrcoef;
+trapezoid-rule integrals; renorm. (Order statistics that need a sort, such as median, mode
+and quantile, live in sorting.py.)
 
 Every reduction takes `dim` as an int, a tuple, or None (all dims), plus `keepdim`. The
 backward of a reduction over `dims` first restores the reduced dims as size 1
