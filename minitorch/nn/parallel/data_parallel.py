@@ -30,10 +30,11 @@ def _device_index(d, fn):
 class DataParallel(Module):
     """DataParallel(module, device_ids=None, output_device=None, dim=0).
 
-    forward(*inputs, **kwargs) = module(*inputs, **kwargs), on the module's own device
-    (minitorch has no multi-GPU scatter/gather; one device computes what the replicas
-    would). device_ids defaults to [0] when a CUDA device is present and to [] on the
-    CPU, as PyTorch's; output_device to device_ids[0]."""
+    forward(*inputs, **kwargs) = module(*inputs, **kwargs) (minitorch has no multi-GPU
+    scatter/gather; one device computes what the replicas would). device_ids defaults to
+    [0] when a CUDA device is present and to [] on the CPU, as PyTorch's; output_device to
+    device_ids[0]. With device_ids, the module must live on cuda:device_ids[0] and the
+    Tensor inputs are moved there first, as PyTorch's scatter does."""
 
     def __init__(self, module, device_ids=None, output_device=None, dim=0):
         super().__init__()
@@ -54,7 +55,36 @@ class DataParallel(Module):
         self.src_device_obj = backend.to_device(f"cuda:{device_ids[0]}", "DataParallel")
 
     def forward(self, *inputs, **kwargs):
+        if not self.device_ids:
+            return self.module(*inputs, **kwargs)
+        # PyTorch's checks and its scatter onto device_ids[0], for one device
+        for t in _chain(self.module.parameters(), self.module.buffers()):
+            if t.device != self.src_device_obj:
+                raise RuntimeError("module must have its parameters and buffers on device "
+                                   f"{self.src_device_obj} (device_ids[0]) but found one of "
+                                   f"them on device: {t.device}")
+        inputs = _to_device(inputs, self.src_device_obj)
+        kwargs = _to_device(kwargs, self.src_device_obj)
         return self.module(*inputs, **kwargs)
+
+
+def _chain(*iterables):
+    for it in iterables:
+        yield from it
+
+
+def _to_device(obj, device):
+    """Tensors inside obj (tuples, lists, dicts) moved to device, as scatter does."""
+    from ...tensor import Tensor
+    if isinstance(obj, Tensor):
+        return obj.to(device)
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):
+        return type(obj)(*(_to_device(o, device) for o in obj))
+    if isinstance(obj, (tuple, list)):
+        return type(obj)(_to_device(o, device) for o in obj)
+    if isinstance(obj, dict):
+        return type(obj)((k, _to_device(v, device)) for k, v in obj.items())
+    return obj
 
 
 def data_parallel(module, inputs, device_ids=None, output_device=None, dim=0,
