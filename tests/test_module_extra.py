@@ -475,7 +475,10 @@ def test_data_parallel_is_a_one_device_wrapper_like_torch():
     assert repr(m) == repr(t)
     assert list(m.state_dict().keys()) == list(t.state_dict().keys()) == \
         ["module.weight", "module.bias"]
-    assert m.module is inner_m and m.device_ids == t.device_ids == [] and m.dim == 0
+    assert m.module is inner_m and m.device_ids == t.device_ids == []
+    assert hasattr(m, "dim") == hasattr(t, "dim")        # set only when there are GPUs
+    assert mt.nn.DataParallel(mt.nn.Linear(2, 2), device_ids=[0]).device_ids == \
+        torch.nn.DataParallel(torch.nn.Linear(2, 2), device_ids=[0]).device_ids
     x = RNG.standard_normal((5, 3))
     np.testing.assert_allclose(_np(m(mt.tensor(x))), _np(t(torch.tensor(x))), rtol=1e-12)
     assert mt.nn.parallel.DataParallel is mt.nn.DataParallel

@@ -41,10 +41,13 @@ class DataParallel(Module):
         if not isinstance(module, Module):
             raise TypeError(f"DataParallel: 'module' must be an nn.Module, got "
                             f"{type(module).__name__}")
-        if device_ids is None:
-            device_ids = [0] if backend.cuda_available() else []
-        device_ids = [_device_index(d, "DataParallel") for d in device_ids]
         self.module = module
+        if not backend.cuda_available():       # PyTorch: no GPU, no devices (ids ignored)
+            self.device_ids = []
+            return
+        if device_ids is None:
+            device_ids = [0]
+        device_ids = [_device_index(d, "DataParallel") for d in device_ids]
         self.device_ids = device_ids
         self.dim = dim
         if not device_ids:
