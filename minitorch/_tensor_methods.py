@@ -242,7 +242,7 @@ def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
         d = _dt.to_dtype(dtype, "to")
         if d.np != out._data.dtype:
             out = E.Cast.apply(out, d.np)
-        if d is _dt.bfloat16 and not _dt.has_real_bfloat16():
+        if d is _dt.bfloat16:
             _dt.warn_bfloat16_stand_in()
             out = RoundToBFloat16.apply(out)
     if copy and out is self:
@@ -251,7 +251,7 @@ def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
 
 
 class RoundToBFloat16(Function):
-    """The bfloat16 stand-in's cast (ml_dtypes not installed): float32 values rounded to
+    """The cast to bfloat16, which minitorch stores as float32: float32 values rounded to
     bfloat16's 8-bit mantissa, still float32. As for PyTorch's cast, the gradient passes
     through unchanged: d out / d x = 1 (a straight-through estimate of the rounding)."""
 

@@ -67,17 +67,18 @@ class dtype:
 class _BFloat16(dtype):
     """bfloat16: 8 exponent bits like float32, 7 mantissa bits.
 
-    Storage: with the optional ``ml_dtypes`` package installed, a real 2-byte bfloat16
-    NumPy dtype (CPU only: CuPy has no bfloat16). Without it, a documented stand-in:
-    casting to bfloat16 rounds every value to bfloat16's precision (round to nearest even)
-    and stores it as float32, so values match PyTorch's bfloat16 but ``dtype`` reports
-    float32. ``pip install ml_dtypes`` gives the real one."""
+    minitorch stores bfloat16 as float32: casting to bfloat16 rounds every value to
+    bfloat16's precision (round to nearest even), so values match PyTorch's bfloat16, but
+    the tensor's ``dtype`` reports float32 and arithmetic runs in float32 (results are not
+    rounded again). Why not a real 2-byte dtype: CuPy has none, and the one NumPy can get
+    from the ml_dtypes package is of NumPy kind "V", which code asking ``dtype.kind ==
+    "f"`` (autograd, printing, many ops) does not take for a floating type."""
 
     __slots__ = ()
 
     @property
     def np(self):
-        return _bfloat16_np()
+        return np.dtype(np.float32)
 
 
 def _raise_no_storage(d):
@@ -109,7 +110,7 @@ _TO_REAL = {complex32: float16, complex64: float32, complex128: float64}
 _TO_COMPLEX = {float16: complex32, bfloat16: complex64, float32: complex64,
                float64: complex128}
 
-# dtypes with array storage (bfloat16 joins when ml_dtypes provides it)
+# dtypes with array storage of their own (bfloat16 is stored as float32)
 ALL = (bool_, uint8, int8, int16, int32, int64, uint16, uint32, uint64, float16, float32,
        float64)
 EVERY = ALL + (bfloat16, complex32, complex64, complex128)
@@ -125,30 +126,12 @@ _FROM_NAME["bool_"] = bool_
 _default_dtype = float32
 
 # ---------------------------------------------------------------------------- bfloat16
-_BF16 = {"np": None, "warned": False}
-
-
-def _bfloat16_np():
-    """ml_dtypes' bfloat16 when installed (registered with the tables once), else float32
-    (the stand-in; see _BFloat16)."""
-    got = _BF16["np"]
-    if got is None:
-        try:
-            import ml_dtypes  # optional: a real bfloat16 NumPy dtype
-            got = np.dtype(ml_dtypes.bfloat16)
-            _FROM_NP[got] = bfloat16
-            global ALL
-            if bfloat16 not in ALL:
-                ALL = ALL + (bfloat16,)
-        except ImportError:
-            got = np.dtype(np.float32)
-        _BF16["np"] = got
-    return got
+_BF16 = {"warned": False}
 
 
 def has_real_bfloat16() -> bool:
-    """Whether bfloat16 tensors are real 2-byte bfloat16 (ml_dtypes installed)."""
-    return _bfloat16_np() != np.float32
+    """False: bfloat16 tensors are stored as float32 (see _BFloat16)."""
+    return False
 
 
 def round_to_bfloat16(arr):
@@ -168,16 +151,15 @@ def warn_bfloat16_stand_in():
     if not _BF16["warned"]:
         _BF16["warned"] = True
         import warnings
-        warnings.warn("minitorch: bfloat16 is stored as float32 (values rounded to "
-                      "bfloat16 precision) because the optional package ml_dtypes is not "
-                      "installed; `pip install ml_dtypes` gives real bfloat16 tensors",
+        warnings.warn("minitorch stores bfloat16 as float32: values are rounded to bfloat16 "
+                      "precision, the dtype reports float32 and arithmetic runs in float32",
                       stacklevel=3)
 
 
 def finish_cast(t, d: dtype):
-    """A tensor freshly created as `d`: with the bfloat16 stand-in, round its float32
-    values to bfloat16 (a new tensor with no graph; the caller owns it)."""
-    if d is bfloat16 and not has_real_bfloat16():
+    """A tensor freshly created as `d`: for bfloat16 (stored as float32), round its values
+    to bfloat16 (a new tensor with no graph; the caller owns it)."""
+    if d is bfloat16:
         warn_bfloat16_stand_in()
         t._data = round_to_bfloat16(t._data)
     return t
@@ -197,9 +179,9 @@ def from_numpy_dtype(np_dtype) -> dtype:
         return _FROM_NP[np.dtype(np_dtype)]
     except (KeyError, TypeError):
         pass
-    if getattr(np_dtype, "name", None) == "bfloat16" or str(np_dtype) == "bfloat16":
-        if _bfloat16_np() == np_dtype:
-            return bfloat16
+    if getattr(np_dtype, "name", None) == "bfloat16":
+        raise TypeError("minitorch stores bfloat16 as float32: convert bfloat16 arrays with "
+                        ".astype(numpy.float32) first")
     kind = getattr(np_dtype, "kind", None)
     if kind == "c":
         raise TypeError(f"minitorch does not support complex tensors; got an array of dtype "
