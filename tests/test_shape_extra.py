@@ -247,6 +247,33 @@ CASES = {
     "broadcast_shapes": lambda lib: tuple(lib.broadcast_shapes((2, 1, 4), (3, 1), 4)),
     "broadcast_shapes_empty": lambda lib: tuple(lib.broadcast_shapes()),
     "hstack_2d": lambda lib: lib.hstack([M(lib), M(lib)[:, :1]]),
+    # as_strided and the *_copy family
+    "as_strided": lambda lib: lib.as_strided(M(lib), (2, 2), (1, 2), 1),
+    "as_strided_windows": lambda lib: V(lib).as_strided((3, 2), (1, 1)),
+    "as_strided_zero_stride": lambda lib: lib.as_strided(V(lib), (2, 3), (0, 1)),
+    "as_strided_scatter": lambda lib: lib.as_strided_scatter(M(lib), lib.ones(2, 2), (2, 2), (1, 2), 1),
+    "as_strided_copy": lambda lib: lib.as_strided_copy(M(lib), (3,), (5,)),
+    "slice_copy": lambda lib: lib.slice_copy(A(lib), 1, 1, 3),
+    "slice_copy_step": lambda lib: lib.slice_copy(A(lib), -1, step=2),
+    "select_copy": lambda lib: lib.select_copy(A(lib), 2, -1),
+    "diagonal_copy": lambda lib: lib.diagonal_copy(A(lib), 1, 1, 2),
+    "expand_copy": lambda lib: lib.expand_copy(V(lib), (2, 4)),
+    "permute_copy": lambda lib: lib.permute_copy(A(lib), (2, 0, 1)),
+    "t_copy": lambda lib: lib.t_copy(M(lib)),
+    "transpose_copy": lambda lib: lib.transpose_copy(A(lib), 0, 2),
+    "squeeze_copy": lambda lib: lib.squeeze_copy(lib.zeros(1, 3, 1), 0),
+    "unsqueeze_copy": lambda lib: lib.unsqueeze_copy(M(lib), 1),
+    "view_copy": lambda lib: lib.view_copy(A(lib), (4, 6)),
+    "unbind_copy": lambda lib: lib.unbind_copy(M(lib), 1),
+    "split_copy": lambda lib: lib.split_copy(A(lib), 2, -1),
+    "split_with_sizes_copy": lambda lib: lib.split_with_sizes_copy(A(lib), [1, 2], 1),
+    "unfold_copy": lambda lib: lib.unfold_copy(A(lib), 2, 2, 2),
+    "alias_copy": lambda lib: lib.alias_copy(M(lib)),
+    "unsafe_split": lambda lib: lib.unsafe_split(A(lib), 2, 2),
+    "unsafe_chunk": lambda lib: lib.unsafe_chunk(A(lib), 2, 1),
+    "unsafe_split_with_sizes": lambda lib: lib.unsafe_split_with_sizes(A(lib), [3, 1], -1),
+    "fliplr": lambda lib: lib.fliplr(M(lib)),
+    "flipud_1d": lambda lib: V(lib).flipud(),
     "vstack_1d": lambda lib: lib.vstack([V(lib), V(lib)]),
 }
 
@@ -331,6 +358,10 @@ ERRORS = {
     "H_3d": (lambda lib: A(lib).H, RuntimeError),
     "mH_1d": (lambda lib: V(lib).mH, RuntimeError),
     "broadcast_shapes_bad": (lambda lib: lib.broadcast_shapes((2, 3), (4,)), RuntimeError),
+    "as_strided_out_of_bounds": (lambda lib: lib.as_strided(M(lib), (2, 2), (1, 20)), RuntimeError),
+    "as_strided_lengths": (lambda lib: lib.as_strided(M(lib), (2, 2), (1,)), RuntimeError),
+    "fliplr_1d": (lambda lib: lib.fliplr(V(lib)), RuntimeError),
+    "flipud_0d": (lambda lib: lib.flipud(lib.tensor(1.0)), RuntimeError),
 }
 
 
@@ -404,3 +435,26 @@ def test_float32_kept():
                 minitorch.block_diag(x, x), minitorch.diff(x), x.repeat_interleave(2),
                 minitorch.cartesian_prod(x[0], x[1])):
         assert out.dtype == minitorch.float32
+
+
+def test_copy_variants_do_not_share_memory():
+    x = minitorch.zeros(2, 3)
+    for out in (minitorch.select_copy(x, 0, 0), minitorch.t_copy(x), minitorch.view_copy(x, -1),
+                minitorch.slice_copy(x, 1, 0, 2), minitorch.split_copy(x, 1)[0]):
+        with minitorch.no_grad():
+            out.fill_(1.0)
+    assert float(x.sum()) == 0.0
+
+
+def test_as_strided_scatter_gradients_by_finite_differences():
+    """PyTorch 2.13 returns the gradient of the *written* positions for `input` (the
+    complement of the right one), so this one is checked by finite differences only."""
+    from minitorch.autograd import gradcheck, gradgradcheck
+    rng = np.random.default_rng(0)
+    a = minitorch.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    s = minitorch.tensor(rng.standard_normal((2, 2)), requires_grad=True)
+    fn = lambda a, s: minitorch.as_strided_scatter(a, s, (2, 2), (1, 4), 1)  # noqa: E731
+    assert gradcheck(fn, (a, s))
+    assert gradgradcheck(fn, (a, s))
+    (g,) = minitorch.autograd.grad(fn(a, s).sum(), [a])
+    assert g.tolist() == [[1, 0, 0, 1], [1, 0, 0, 1], [1, 1, 1, 1]]

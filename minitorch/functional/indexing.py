@@ -72,22 +72,20 @@ class _Index:
     basic index (the result is a view); `pre` is None when there is nothing to select first.
     `unique` says that no position is addressed twice (no integer arrays), so a write needs
     no accumulation."""
-    __slots__ = ("pre", "adv", "unique")
+    __slots__ = ("pre", "adv", "unique", "_read")
 
     def __init__(self, pre=None, adv=None, unique=False):
         self.pre, self.adv, self.unique = pre, adv, unique
+        if pre is not None and adv is None and Ellipsis not in pre:
+            pre = pre + (Ellipsis,)  # a[1, ...] is a 0-d view where a[1] would be a scalar
+        self._read = pre
 
     @property
     def view(self) -> bool:
         return self.adv is None
 
     def _first(self, a):
-        pre = self.pre
-        if pre is None:
-            return a
-        if self.adv is None and not any(p is Ellipsis for p in pre):
-            pre = pre + (Ellipsis,)  # a[1, ...] is a 0-d view where a[1] would be a scalar
-        return a[pre]
+        return a if self._read is None else a[self._read]
 
     def get(self, a):
         a = self._first(a)
@@ -315,8 +313,45 @@ def getitem(input, index):
     """x[index] with PyTorch's semantics: ints, slices, None, Ellipsis, 0-d integer tensors
     (like ints), integer/bool tensors, lists, nested lists and ranges (like tensors). Basic
     indexes give a view."""
-    idx = _compile_index(index, input._data.shape, _xp(input._data))
+    idx = _compile(index, input)
     return _getitem_cls(idx).apply(input, idx)
+
+
+def _compile(index, input) -> _Index:
+    shape = input._data.shape
+    idx = _compile_basic(index, shape)
+    return idx if idx is not None else _compile_index(index, shape, _xp(input._data))
+
+
+_BASIC = (int, slice, type(None), type(Ellipsis))
+
+
+def _compile_basic(index, shape):
+    """The common case fast: an int, a slice or a tuple of ints, slices (with int or None
+    bounds), None and Ellipsis. None for anything else (then _compile_index decides)."""
+    parts = index if type(index) is tuple else (index,)
+    d = 0
+    n_ellipsis = 0
+    for p in parts:
+        t = type(p)
+        if t not in _BASIC:
+            return None
+        if t is slice:
+            if not (type(p.start) in (int, type(None)) and type(p.stop) in (int, type(None))
+                    and type(p.step) in (int, type(None))):
+                return None
+            d += 1
+        elif t is int:
+            if n_ellipsis or d >= len(shape):
+                return None  # dims counted from the end, or too many: the general path
+            if not -shape[d] <= p < shape[d]:
+                _check_int(p, d, shape[d])
+            d += 1
+        elif p is Ellipsis:
+            n_ellipsis += 1
+    if d > len(shape) or n_ellipsis > 1:
+        return None
+    return _Index(pre=parts)
 
 
 class IndexAssign(Function):
@@ -386,7 +421,7 @@ def setitem(input, index, value):
     `input` or `value` takes part in autograd, the assignment is recorded (IndexAssign): the
     overwritten entries get no gradient and `value` gets the gradient of the entries it went
     to, as in PyTorch. On a view, the write is replayed on its base (module docstring)."""
-    idx = _compile_index(index, input._data.shape, _xp(input._data))
+    idx = _compile(index, input)
     value = _setitem_value(input, value)
     if _inplace_recorded(input, "__setitem__", value):
         return _apply_recorded(input, lambda old: IndexAssign.apply(old, value, idx))

@@ -466,14 +466,6 @@ def flip(input, *dims):
     return Flip.apply(input, dims)
 
 
-def fliplr(input):
-    return flip(input, 1)
-
-
-def flipud(input):
-    return flip(input, 0)
-
-
 class TriangularPart(Function):
     """out = the lower (tril) or upper (triu) triangle of the last two dims, zero elsewhere;
     dx = the same triangle of g."""
@@ -1239,6 +1231,132 @@ def _batch_transpose(x, name):
         raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of "
                            f"matrices. Got {x.ndim}-D tensor.")
     return transpose(x, -2, -1)
+
+
+# ---------------------------------------------------------------------------- as_strided, *_copy
+def _strided_positions(numel, size, stride, offset, fn):  # host: index bookkeeping
+    """Flat positions offset + sum_k i_k * stride_k for every index (i_0, ...) of `size`."""
+    pos = np.full(tuple(size), offset, dtype=np.int64)
+    for d, (n, st) in enumerate(zip(size, stride)):
+        pos = pos + (np.arange(n, dtype=np.int64) * st).reshape((n,) + (1,) * (len(size) - d - 1))
+    if pos.size and (pos.min() < 0 or pos.max() >= numel):
+        need = int(pos.max()) + 1 if pos.size else 0
+        raise RuntimeError(f"{fn}(): setStorage: sizes {list(size)}, strides {list(stride)}, "
+                           f"storage offset {offset} requiring a storage size of {need} are out "
+                           f"of bounds for storage of size {numel}")
+    return pos
+
+
+def _strided_args(input, size, stride, storage_offset, fn):
+    size = parse_shape((size,), fn)
+    stride = parse_shape((stride,), fn)
+    if len(size) != len(stride):
+        raise RuntimeError(f"{fn}(): mismatch in length of strides and shape")
+    if any(v < 0 for v in size) or any(v < 0 for v in stride):
+        raise RuntimeError(f"{fn}(): sizes and strides must be non-negative, got {list(size)} "
+                           f"and {list(stride)}")
+    offset = 0 if storage_offset is None else _as_int(storage_offset, fn, "storage_offset")
+    pos = _strided_positions(input._data.size, size, stride, offset, fn)
+    return _xp(input._data).asarray(pos)
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    """A tensor of `size` whose element i reads the input's element at flat (row-major)
+    position storage_offset + sum_k i_k * stride_k. For a contiguous tensor that is PyTorch's
+    view of the storage; minitorch reads the tensor's own elements in row-major order
+    whatever its layout, and returns a copy (a gather: overlapping windows sum their
+    gradients, as in PyTorch)."""
+    from .indexing import GetItem, _Index
+    check_tensor(input, "as_strided")
+    pos = _strided_args(input, size, stride, storage_offset, "as_strided")
+    return GetItem.apply(reshape(input, -1), _Index(adv=(pos,)))
+
+
+def as_strided_scatter(input, src, size, stride, storage_offset=None):
+    """input with the elements that as_strided(input, size, stride, storage_offset) reads
+    replaced by src (of shape `size`)."""
+    from .indexing import IndexAssign, _Index
+    check_tensor(input, "as_strided_scatter")
+    check_tensor(src, "as_strided_scatter", "src")
+    pos = _strided_args(input, size, stride, storage_offset, "as_strided_scatter")
+    if tuple(src._data.shape) != tuple(pos.shape):
+        raise RuntimeError(f"as_strided_scatter(): expected src to have a size equal to the "
+                           f"slice of self. src size = {list(src.shape)}, slice size = "
+                           f"{list(pos.shape)}")
+    flat = IndexAssign.apply(reshape(input, -1), cast(src, input._data.dtype), _Index(adv=(pos,)))
+    return reshape(flat, input._data.shape)
+
+
+def _copy_of(fn, name):
+    """PyTorch's `<op>_copy`: the op, with outputs that are new tensors instead of views."""
+    def op(*args, **kwargs):
+        out = fn(*args, **kwargs)
+        if isinstance(out, (tuple, list)):
+            return tuple(o.clone() for o in out)
+        return out.clone()
+    op.__name__ = name
+    op.__qualname__ = name
+    op.__doc__ = f"{fn.__name__}(), returning new tensors instead of views."
+    return op
+
+
+def slice_copy(input, dim=0, start=None, end=None, step=1):
+    """input[..., start:end:step, ...] along dim, as a new tensor."""
+    d = _wrap_dim(dim, input.ndim, "slice_copy")
+    if step is not None and int(step) <= 0:
+        raise RuntimeError(f"slice_copy(): slice step must be positive, got {step}")
+    return input[(slice(None),) * d + (slice(start, end, step),)].clone()
+
+
+def alias_copy(input):
+    """A copy of input (PyTorch's alias, as a new tensor)."""
+    return input.clone()
+
+
+def fliplr(input):
+    """Reverse the columns (dim 1) of an input with at least 2 dims."""
+    if input.ndim < 2:
+        raise RuntimeError("fliplr(): Input must be >= 2-d.")
+    return flip(input, 1)
+
+
+def flipud(input):
+    """Reverse the rows (dim 0) of an input with at least 1 dim."""
+    if input.ndim < 1:
+        raise RuntimeError("flipud(): Input must be >= 1-d.")
+    return flip(input, 0)
+
+
+select_copy = _copy_of(select, "select_copy")
+diagonal_copy = _copy_of(diagonal, "diagonal_copy")
+expand_copy = _copy_of(expand, "expand_copy")
+permute_copy = _copy_of(permute, "permute_copy")
+t_copy = _copy_of(t, "t_copy")
+transpose_copy = _copy_of(transpose, "transpose_copy")
+squeeze_copy = _copy_of(squeeze, "squeeze_copy")
+unsqueeze_copy = _copy_of(unsqueeze, "unsqueeze_copy")
+view_copy = _copy_of(view, "view_copy")
+unbind_copy = _copy_of(unbind, "unbind_copy")
+split_copy = _copy_of(split, "split_copy")
+split_with_sizes_copy = _copy_of(split_with_sizes, "split_with_sizes_copy")
+unfold_copy = _copy_of(unfold, "unfold_copy")
+as_strided_copy = _copy_of(as_strided, "as_strided_copy")
+unsafe_split = split
+unsafe_chunk = chunk
+unsafe_split_with_sizes = split_with_sizes
+
+EXPORTS += [
+    "as_strided", "as_strided_scatter", "as_strided_copy", "slice_copy", "alias_copy",
+    "select_copy", "diagonal_copy", "expand_copy", "permute_copy", "t_copy", "transpose_copy",
+    "squeeze_copy", "unsqueeze_copy", "view_copy", "unbind_copy", "split_copy",
+    "split_with_sizes_copy", "unfold_copy", "unsafe_split", "unsafe_chunk",
+    "unsafe_split_with_sizes", "fliplr", "flipud",
+]
+TENSOR_METHODS.update({
+    "as_strided": as_strided, "as_strided_scatter": as_strided_scatter, "fliplr": fliplr,
+    "flipud": flipud, "unsafe_split": unsafe_split, "unsafe_chunk": unsafe_chunk,
+    "unsafe_split_with_sizes": unsafe_split_with_sizes,
+})
 
 
 # ---------------------------------------------------------------------------- pad

@@ -88,6 +88,13 @@ add(
     _spec("unflatten", lambda lib, a: a.unflatten(-1, (2, -1)), F(S234), family="shape"),
     _spec("adjoint", lambda lib, a: a.adjoint(), F(S234), family="shape"),
     _spec("mH", lambda lib, a: a.mH, F(S234), family="shape"),
+    _spec("as_strided_windows", lambda lib, a: lib.as_strided(a.contiguous(), (3, 4), (2, 1), 1),
+          F(S34), family="shape", notes="overlapping windows: gradients add up; contiguous "
+          "input (PyTorch reads a non-contiguous tensor's storage, minitorch its elements)"),
+    _spec("slice_copy", lambda lib, a: lib.slice_copy(a, 2, 1, None, 2), F(S234), family="shape"),
+    _spec("permute_copy", lambda lib, a: lib.permute_copy(a, (1, 2, 0)), F(S234), family="shape"),
+    _spec("unbind_copy", lambda lib, a: lib.unbind_copy(a, 1), F(S34), family="shape"),
+    _spec("fliplr", lambda lib, a: lib.fliplr(a), F(S34), family="shape"),
 )
 
 
