@@ -1145,8 +1145,7 @@ def _base_globals() -> dict:
     """Allowed in every restricted load: containers, numbers and NumPy arrays."""
     out = {"collections.OrderedDict": OrderedDict, "collections.Counter": collections.Counter,
            "_codecs.encode": _latin1_encode}
-    for t in (set, frozenset, complex, bytearray, bytes, slice, range, list, dict, tuple,
-              int, float, bool, str):
+    for t in (set, frozenset, complex, bytearray, slice, range):
         out[f"builtins.{t.__name__}"] = t
     out.update(_numpy_globals())
     return out
@@ -1155,26 +1154,35 @@ def _base_globals() -> dict:
 def _minitorch_globals() -> dict:
     """Allowed in a restricted load of a minitorch checkpoint: the above, minitorch's
     dtypes, devices and sizes, and tensors pickled by value."""
-    from .tensor import Size, _rebuild
-    from .nn.parameter import Parameter
+    from .tensor import Size
     out = _base_globals()
     out.update({"minitorch.dtypes._by_name": _dt._by_name, "minitorch.backend.device":
                 backend.device, "minitorch.tensor.Size": Size,
-                "minitorch.tensor.Tensor": Tensor, "minitorch.nn.parameter.Parameter":
-                Parameter, "minitorch.tensor._rebuild": _checked_rebuild})
+                # the classes only as arguments of _rebuild (markers: no bare instances)
+                "minitorch.tensor.Tensor": _ClassMarker("Tensor"),
+                "minitorch.nn.parameter.Parameter": _ClassMarker("Parameter"),
+                "minitorch.tensor._rebuild": _checked_rebuild})
     return out
 
 
+class _ClassMarker:
+    """Stands for Tensor or Parameter in a restricted load, where only a rebuild function
+    may use them."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+
 def _checked_rebuild(cls, data, device, requires_grad, attrs):
-    """minitorch.tensor._rebuild for a restricted load: only Tensor/Parameter and arrays
-    of numbers."""
+    """minitorch.tensor._rebuild (a tensor pickled by value) for a restricted load: only
+    Tensor/Parameter, arrays of numbers, and no attributes."""
     from .tensor import _rebuild
     from .nn.parameter import Parameter
-    if cls not in (Tensor, Parameter) or not isinstance(data, np.ndarray) or \
+    if not isinstance(cls, _ClassMarker) or not isinstance(data, np.ndarray) or \
             data.dtype.hasobject or not isinstance(device, str):
         raise pickle.UnpicklingError("a pickled tensor with an unexpected class or data")
-    return _rebuild(cls, data, device, requires_grad, attrs if isinstance(attrs, dict)
-                    else None)
+    return _rebuild(Tensor if cls.name == "Tensor" else Parameter, data, device,
+                    bool(requires_grad), None)
 
 
 _Unpickler = pickle.Unpickler     # the C unpickler, as imported (before anyone patches it)
@@ -1337,7 +1345,8 @@ class _TorchCheckpoint:
             "torch._tensor._rebuild_from_type_v2": self.rebuild_from_type_v2,
             "torch._tensor._rebuild_from_type": self.rebuild_from_type,
             "torch.Size": _torch_size, "torch.device": _torch_device,
-            "torch.nn.parameter.Parameter": "Parameter", "torch.Tensor": "Tensor",
+            "torch.nn.parameter.Parameter": _ClassMarker("Parameter"),
+            "torch.Tensor": _ClassMarker("Tensor"),
             "torch.serialization._get_layout": _torch_layout,
         }
         found = table.get(f"{module}.{name}")
@@ -1349,8 +1358,6 @@ class _TorchCheckpoint:
                 "tensors, parameters, sizes, devices, dtypes and containers; quantized, "
                 "sparse, nested and subclassed tensors and whole torch modules need torch). "
                 "Save a state_dict() with torch instead")
-        if isinstance(found, str):
-            return _TorchClassMarker(found)
         return found
 
     # ------------------------------------------------------------------ storages
@@ -1470,23 +1477,18 @@ class _TorchCheckpoint:
 
     def rebuild_from_type_v2(self, func, new_type, args, state):
         t = func(*args)
-        if isinstance(new_type, _TorchClassMarker) and new_type.name == "Parameter" and \
+        if isinstance(new_type, _ClassMarker) and new_type.name == "Parameter" and \
                 isinstance(t, Tensor):
             from .nn.parameter import Parameter
             if not isinstance(t, Parameter):
                 t = Parameter(t.detach(), requires_grad=t.requires_grad)
-        elif not (isinstance(new_type, _TorchClassMarker) and new_type.name in
+        elif not (isinstance(new_type, _ClassMarker) and new_type.name in
                   ("Tensor", "Parameter")):
             raise self.bad("holds a tensor subclass, which minitorch cannot rebuild")
         return t
 
     def rebuild_from_type(self, func, new_type, args, dict_):
         return self.rebuild_from_type_v2(func, new_type, args, None)
-
-
-class _TorchClassMarker:
-    def __init__(self, name: str):
-        self.name = name
 
 
 def _torch_size(*args):
