@@ -45,12 +45,14 @@ from .dtypes import (uint8, int8, int16, uint16, uint32, uint64, bfloat16, compl
                      complex64, complex128, finfo, iinfo)
 short, cfloat, cdouble, chalf = int16, complex64, complex128, complex32
 from .tensor import strided  # noqa: E402
+layout = type(strided)
 from . import _tensor_types  # noqa: E402
 globals().update({_n: _tensor_types.CPU_TYPES[_n] for _n in _tensor_types.EXPORTS})
 from ._runtime import *  # noqa: E402,F401,F403
 from .autograd import inference_mode, is_inference_mode_enabled  # noqa: E402
 from ._format import set_printoptions, get_printoptions  # noqa: E402
 from . import backends, amp, jit, profiler, onnx, distributed, multiprocessing, cpu  # noqa: E402
+from . import compiler, version, mps, xpu  # noqa: E402
 from .amp import autocast  # noqa: E402
 from .amp.autocast_mode import (is_autocast_enabled, get_autocast_dtype,  # noqa: E402
                                 set_autocast_enabled, set_autocast_dtype)

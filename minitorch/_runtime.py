@@ -24,7 +24,14 @@ __all__ = ["set_default_device", "get_default_device", "set_default_tensor_type"
            "get_float32_matmul_precision", "set_num_threads", "get_num_threads",
            "set_num_interop_threads", "get_num_interop_threads", "compile", "typename",
            "is_nonzero", "is_same_size", "get_device", "is_floating_point", "is_complex",
-           "is_storage", "set_warn_always", "is_warn_always_enabled", "can_cast"]
+           "is_storage", "set_warn_always", "is_warn_always_enabled", "can_cast",
+           "is_inference", "is_anomaly_enabled", "from_dlpack", "e", "pi", "inf", "nan",
+           "newaxis"]
+
+import math as _math  # noqa: E402
+
+e, pi, inf, nan = _math.e, _math.pi, _math.inf, _math.nan
+newaxis = None
 
 set_default_device = backend.set_default_device
 get_default_device = backend.get_default_device
@@ -202,6 +209,34 @@ def is_floating_point(input) -> bool:
 def is_complex(input) -> bool:
     """Always False: minitorch has no complex tensors."""
     return False
+
+
+def is_inference(input) -> bool:
+    return input.is_inference()
+
+
+def is_anomaly_enabled() -> bool:
+    from .autograd.anomaly_mode import is_anomaly_enabled as _enabled
+    return _enabled()
+
+
+def from_dlpack(ext_tensor) -> Tensor:
+    """A tensor sharing memory with any DLPack producer (a NumPy/CuPy array, a torch or
+    JAX tensor...): NumPy's from_dlpack for CPU memory, CuPy's for GPU memory."""
+    import numpy as np
+    if isinstance(ext_tensor, Tensor):
+        return ext_tensor
+    kind = ext_tensor.__dlpack_device__()[0] if hasattr(ext_tensor, "__dlpack_device__") else 1
+    if kind == 1:  # kDLCPU
+        arr = np.from_dlpack(ext_tensor)
+    else:
+        cp = backend._try_cupy()
+        if cp is None:
+            raise RuntimeError("from_dlpack(): the data is on a GPU and CuPy is not available")
+        arr = cp.from_dlpack(ext_tensor)
+    _dt.from_numpy_dtype(arr.dtype)
+    from .tensor import _make
+    return _make(arr)
 
 
 def is_storage(obj) -> bool:

@@ -141,6 +141,52 @@ class Tensor:
         dev = self.device
         return -1 if dev.type == "cpu" else (dev.index or 0)
 
+    # ------------------------------------------------------------------ no-ops of PyTorch's
+    def pin_memory(self, device=None) -> "Tensor":
+        """The tensor itself: minitorch copies host arrays to the GPU without pinning."""
+        return self
+
+    def is_pinned(self, device=None) -> bool:
+        return False
+
+    def record_stream(self, stream) -> None:
+        """Nothing to record: CuPy's memory pool orders frees on the current stream."""
+
+    def to_dense(self, dtype=None, *, masked_grad=None) -> "Tensor":
+        return self if dtype is None else self.to(dtype)
+
+    @property
+    def real(self) -> "Tensor":
+        """The tensor itself (minitorch's tensors are real)."""
+        return self
+
+    @property
+    def imag(self):
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
+    @property
+    def output_nr(self) -> int:
+        """Which output of its grad_fn this tensor is (0 for leaves)."""
+        return self._out_idx
+
+    def dim_order(self) -> tuple:
+        """The dims from outermost to innermost in memory (by decreasing stride)."""
+        st = self.stride()
+        return tuple(sorted(range(self.ndim), key=lambda d: (-st[d], d)))
+
+    def is_same_size(self, other) -> bool:
+        return tuple(self._data.shape) == tuple(other._data.shape)
+
+    def __complex__(self) -> complex:
+        return complex(self.item())
+
+    def __dlpack__(self, *args, **kwargs):
+        """DLPack export of the array (NumPy or CuPy), for zero-copy exchange."""
+        return self.detach()._data.__dlpack__(*args, **kwargs)
+
+    def __dlpack_device__(self):
+        return self._data.__dlpack_device__()
+
     # ------------------------------------------------------------------ memory
     def data_ptr(self) -> int:
         """The address of the first element (equal for tensors sharing their start)."""

@@ -452,3 +452,20 @@ def test_set_detect_anomaly_and_decorator():
     with minitorch.autograd.set_detect_anomaly(True):
         (x.sqrt() * x).sum().backward()        # clean gradients pass
     np.testing.assert_allclose(x.grad.numpy(), [1.5, 3.0])
+
+
+def test_torch_level_constants_and_modules():
+    for name in ("e", "pi", "inf"):
+        assert getattr(minitorch, name) == getattr(torch, name)
+    assert np.isnan(minitorch.nan) and minitorch.newaxis is None
+    assert minitorch.version.cuda == torch.version.cuda is None
+    assert isinstance(minitorch.strided, minitorch.layout)
+    assert minitorch.is_inference(minitorch.zeros(1)) is False
+    assert minitorch.is_anomaly_enabled() is False
+    assert minitorch.compiler.is_compiling() is False
+    assert minitorch.compiler.disable(len) is len
+    assert minitorch.compiler.disable(recursive=False)(len) is len
+    for mod in (minitorch.mps, minitorch.xpu):
+        assert mod.is_available() is False and mod.device_count() == 0
+        mod.synchronize()
+        mod.empty_cache()

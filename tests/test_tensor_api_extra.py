@@ -402,3 +402,45 @@ def test_get_printoptions_roundtrip(restore_printoptions):
     assert got["precision"] == 3 and got["linewidth"] == 100
     with pytest.raises(ValueError, match="profile"):
         minitorch.set_printoptions(profile="tiny")
+
+
+# ---------------------------------------------------------------------------- small extras
+def test_real_tensor_extras_match_torch():
+    m, t = pair([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    assert m.real is m and t.real is t
+    with pytest.raises(RuntimeError, match="non-complex"):
+        m.imag
+    assert m.dim_order() == t.dim_order() and m.t().dim_order() == t.t().dim_order()
+    assert m.output_nr == t.output_nr == 0
+    assert m.is_pinned() == t.is_pinned() and m.pin_memory() is m
+    assert m.to_dense() is m
+    m.record_stream(None)
+    assert complex(minitorch.tensor(2.5)) == complex(torch.tensor(2.5))
+    assert m.is_same_size(minitorch.zeros(2, 3)) and not m.is_same_size(minitorch.zeros(3))
+
+
+class _TwoOutputs(minitorch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2, x * 3
+
+    @staticmethod
+    def backward(ctx, g1, g2):
+        return g1 * 2 + g2 * 3
+
+
+def test_output_nr_numbers_the_outputs_of_a_node():
+    x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    a, b = _TwoOutputs.apply(x)
+    assert (a.output_nr, b.output_nr) == (0, 1)
+
+
+def test_dlpack_exchange_with_torch_and_numpy():
+    m = minitorch.arange(4.0)
+    t = torch.from_dlpack(m)
+    t[0] = 9.0
+    assert m[0].item() == 9.0                       # shared memory
+    back = minitorch.from_dlpack(torch.arange(3.0))
+    np.testing.assert_array_equal(back.numpy(), [0.0, 1.0, 2.0])
+    assert minitorch.from_dlpack(np.arange(2)).dtype is minitorch.int64
+    assert minitorch.from_dlpack(m) is m

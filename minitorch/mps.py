@@ -1,0 +1,35 @@
+"""``minitorch.mps``: Apple's Metal device module, which minitorch does not have: no
+device, and the housekeeping calls do nothing."""
+
+
+def is_available() -> bool:
+    return False
+
+
+def device_count() -> int:
+    return 0
+
+
+def synchronize() -> None:
+    pass
+
+
+def empty_cache() -> None:
+    pass
+
+
+def manual_seed(seed: int) -> None:
+    from .random import manual_seed as _seed
+    _seed(seed)
+
+
+def seed() -> None:
+    pass
+
+
+def current_allocated_memory() -> int:
+    return 0
+
+
+def driver_allocated_memory() -> int:
+    return 0
