@@ -433,3 +433,37 @@ def test_embedding_options_match_torch():
     assert frozen.weight.requires_grad is False
     out = minitorch.embedding(minitorch.from_numpy(w), minitorch.from_numpy(idx))   # weight first
     np.testing.assert_allclose(out.numpy(), w[idx])
+
+
+# ------------------------------------------------------------------------------ spatial transformer
+def test_spatial_transformer_matches_torch_and_warns():
+    rng = np.random.default_rng(0)
+    x, theta = rng.standard_normal((2, 3, 6, 7)), rng.uniform(-0.8, 0.8, (2, 2, 3))
+    outs = []
+    for lib in (minitorch, torch):
+        xt, tt = lib.from_numpy(x.copy()).requires_grad_(), lib.from_numpy(theta.copy()).requires_grad_()
+        with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
+            grid = lib.nn.functional.affine_grid(tt, (2, 3, 5, 4))
+        with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
+            y = lib.nn.functional.grid_sample(xt, grid)
+        (y * y).sum().backward()
+        outs.append((y.detach().numpy(), xt.grad.numpy(), tt.grad.numpy()))
+    for a, b in zip(*outs):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_grid_sample_errors_match_torch():
+    x = minitorch.randn(1, 1, 3, 3)
+    g = minitorch.zeros(1, 2, 2, 2)
+    with pytest.raises(ValueError, match="expected mode to be 'bilinear', 'nearest' or 'bicubic'"):
+        F.grid_sample(x, g, mode="area", align_corners=False)
+    with pytest.raises(ValueError, match="expected padding_mode"):
+        F.grid_sample(x, g, padding_mode="wrap", align_corners=False)
+    with pytest.raises(RuntimeError, match="size 2 in last dimension"):
+        F.grid_sample(x, g[..., :1], align_corners=False)
+    with pytest.raises(RuntimeError, match="same batch size"):
+        F.grid_sample(x, minitorch.zeros(2, 2, 2, 2), align_corners=False)
+    with pytest.raises(ValueError, match="Nx2x3"):
+        F.affine_grid(minitorch.zeros(1, 3, 4), (1, 1, 3, 3), align_corners=False)
+    with pytest.raises(NotImplementedError, match="4D and 5D sizes"):
+        F.affine_grid(minitorch.zeros(1, 2, 3), (1, 3, 3), align_corners=False)

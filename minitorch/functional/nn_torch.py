@@ -34,7 +34,8 @@ __all__ = ["cosine_similarity", "pairwise_distance", "pdist", "bilinear", "kl_di
            "native_channel_shuffle", "embedding", "embedding_renorm_", "conv1d", "conv2d",
            "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "max_pool1d",
            "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "avg_pool1d",
-           "adaptive_avg_pool1d", "adaptive_max_pool1d", "constant_pad_nd"]
+           "adaptive_avg_pool1d", "adaptive_max_pool1d", "constant_pad_nd", "grid_sampler",
+           "affine_grid_generator"]
 
 cosine_similarity = _distance.cosine_similarity
 pairwise_distance = _distance.pairwise_distance
@@ -188,3 +189,18 @@ def constant_pad_nd(input, pad, value=0):
     return _pad(input, pad, "constant", value)
 
 
+
+
+# ---------------------------------------------------------------- spatial transformers (enums)
+_GRID_MODES = {0: "bilinear", 1: "nearest", 2: "bicubic"}
+_GRID_PADDING = {0: "zeros", 1: "border", 2: "reflection"}
+
+
+def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
+    """torch.grid_sampler: grid_sample with the modes as PyTorch's integer enums."""
+    return _vision.grid_sample(input, grid, _GRID_MODES[int(interpolation_mode)],
+                               _GRID_PADDING[int(padding_mode)], bool(align_corners))
+
+
+def affine_grid_generator(theta, size, align_corners):
+    return _vision.affine_grid(theta, size, bool(align_corners))

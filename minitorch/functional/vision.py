@@ -1,5 +1,6 @@
 """interpolate (nearest, nearest-exact, linear, bilinear, bicubic, trilinear, area), as
-torch.nn.functional.interpolate; pixel_shuffle, pixel_unshuffle, channel_shuffle.
+torch.nn.functional.interpolate; pixel_shuffle, pixel_unshuffle, channel_shuffle;
+affine_grid and grid_sample (spatial transformers, at the end of the file).
 
 Every mode is separable: resizing an (N, C, H, W) image is a 1-d resampling along W, then
 one along H (torch's bilinear kernel groups its products the same way:
@@ -39,7 +40,8 @@ from ..autograd.function import Function
 from ._util import check_tensor
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle",
-           "pixel_unshuffle", "channel_shuffle", "native_channel_shuffle"]
+           "pixel_unshuffle", "channel_shuffle", "native_channel_shuffle", "affine_grid",
+           "grid_sample", "GRID_SAMPLE_INTERPOLATION_MODES", "GRID_SAMPLE_PADDING_MODES"]
 
 _xp = backend.get_array_module
 
@@ -407,3 +409,244 @@ def channel_shuffle(input, groups):
 
 
 native_channel_shuffle = channel_shuffle
+
+
+
+# ------------------------------------------------------------------------ spatial transformers
+GRID_SAMPLE_INTERPOLATION_MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
+GRID_SAMPLE_PADDING_MODES = {"zeros": 0, "border": 1, "reflection": 2}
+
+_ALIGN_WARNING = ("Default grid_sample and affine_grid behavior has changed to "
+                  "align_corners=False since 1.3.0. Please specify align_corners=True if the "
+                  "old behavior is desired. See the documentation of grid_sample for details.")
+
+
+def _base_coords(n, align_corners, dtype):  # host: a small table, moved by the caller
+    """torch's linspace_from_neg_one: n points on [-1, 1] (pixel corners), or the pixel
+    centres (scaled by (n - 1) / n) when align_corners is False; [0] for n <= 1."""
+    if n <= 1:
+        return np.zeros(max(n, 1), dtype=dtype)
+    r = np.linspace(-1.0, 1.0, n).astype(dtype)
+    return r if align_corners else (r * (n - 1) / n).astype(dtype)
+
+
+def affine_grid(theta, size, align_corners=None):
+    """Sampling grid of an affine map, as torch.nn.functional.affine_grid: theta (N, 2, 3)
+    with size (N, C, H, W) gives (N, H, W, 2); theta (N, 3, 4) with size (N, C, D, H, W)
+    gives (N, D, H, W, 3). Each output point is theta @ (x, y[, z], 1) over the normalized
+    base coordinates; one batched matmul, so d/dtheta comes from matmul's backward."""
+    import warnings
+    from ..tensor import _make
+    fn = "affine_grid"
+    check_tensor(theta, fn, "theta")
+    if align_corners is None:
+        warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=2)
+        align_corners = False
+    if theta._data.dtype.kind != "f":
+        raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
+    size = [int(v) for v in size]
+    shape = tuple(theta.shape)
+    if len(size) == 4:
+        if theta.ndim != 3 or shape[-2:] != (2, 3):
+            raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size "
+                             f"{size}. Got {list(shape)}.")
+        spatial = size[-2:]
+    elif len(size) == 5:
+        if theta.ndim != 3 or shape[-2:] != (3, 4):
+            raise ValueError(f"Expected a batch of 3D affine matrices of shape Nx3x4 for size "
+                             f"{size}. Got {list(shape)}.")
+        spatial = size[-3:]
+    else:
+        raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D "
+                                  f"affine transforms, respectively. Got size {size}.")
+    if align_corners and min(spatial) == 1:
+        warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size "
+                      "grids when align_corners=True. This is not an intended use case of "
+                      "affine_grid. See the documentation of affine_grid for details.",
+                      UserWarning, stacklevel=2)
+    elif min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {size}")
+    dt = theta._data.dtype
+    axes = [_base_coords(n, align_corners, dt) for n in spatial]          # (D,) H, W
+    mesh = np.meshgrid(*axes, indexing="ij")                               # host: see above
+    # the coordinate order is x (width), y (height)[, z (depth)], then the constant 1
+    base = np.stack([m for m in reversed(mesh)] + [np.ones_like(mesh[0])], -1)  # host: above
+    n_pts = int(np.prod(spatial))
+    base = _make(backend.transfer(np.ascontiguousarray(base.reshape(1, n_pts, -1)),
+                                  theta.device))
+    grid = base.matmul(theta.transpose(1, 2))                              # (N, P, 2 or 3)
+    return grid.reshape(size[0], *spatial, len(spatial))
+
+
+def _unnormalize(coord, size, align_corners):
+    """[-1, 1] -> pixel units: corners at the first and last pixel centres
+    (align_corners) or at the outer pixel edges."""
+    if align_corners:
+        return (coord + 1) * ((size - 1) / 2)
+    return ((coord + 1) * size - 1) / 2
+
+
+def _reflect(coord, twice_low, twice_high):
+    """torch's reflect_coordinates on a Tensor: fold `coord` into [low, high] by mirror
+    reflections. The number of flips is piecewise constant, so the derivative is +-1."""
+    from .elementwise import where
+    if twice_low == twice_high:
+        return coord * 0.0
+    low = twice_low / 2
+    span = (twice_high - twice_low) / 2
+    dist = (coord - low).abs()
+    xp = _xp(dist._data)
+    flips = xp.floor(dist._data / span)
+    from ..tensor import _make
+    extra = dist - _make(flips * span)
+    even = _make(flips % 2 == 0)
+    return where(even, extra + low, (span - extra) + low)
+
+
+def _compute_coordinates(coord, size, padding_mode, align_corners):
+    """torch's compute_coordinates: clamp into the image (border), or reflect and clamp."""
+    if padding_mode == "border":
+        return coord.clamp(0, size - 1)
+    if padding_mode == "reflection":
+        if align_corners:
+            coord = _reflect(coord, 0, 2 * (size - 1))
+        else:
+            coord = _reflect(coord, -1, 2 * size - 1)
+        return coord.clamp(0, size - 1)
+    return coord
+
+
+def _bounded_index(idx, size, padding_mode, align_corners):  # host-or-device index math
+    """An integer tap position mapped as torch's get_value_bounded does (through
+    compute_coordinates, then truncated), and whether it lies inside the image."""
+    xp = _xp(idx)
+    c = idx.astype(np.float64)
+    if padding_mode == "border":
+        c = xp.clip(c, 0, size - 1)
+    elif padding_mode == "reflection":
+        lo2, hi2 = (0, 2 * (size - 1)) if align_corners else (-1, 2 * size - 1)
+        if lo2 == hi2:
+            c = xp.zeros_like(c)
+        else:
+            low, span = lo2 / 2, (hi2 - lo2) / 2
+            dist = xp.abs(c - low)
+            flips = xp.floor(dist / span)
+            extra = dist - flips * span
+            c = xp.where(flips % 2 == 0, extra + low, span - extra + low)
+        c = xp.clip(c, 0, size - 1)
+    i = c.astype(np.int64)
+    return i, (i >= 0) & (i < size)
+
+
+def _cubic_weights(t):
+    """Keys' cubic convolution weights (A = -0.75) of the taps at -1, 0, 1, 2 around a
+    fractional position t in [0, 1), as Tensors (differentiable in t)."""
+    A = -0.75
+
+    def near(x):
+        return ((A + 2) * x - (A + 3)) * x * x + 1
+
+    def far(x):
+        return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A
+    return far(t + 1), near(t), near(1 - t), far(2 - t)
+
+
+def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+    """Sample `input` (N, C, H, W) at the points of `grid` (N, Ho, Wo, 2) (or (N, C, D, H, W)
+    at (N, Do, Ho, Wo, 3)), coordinates normalized to [-1, 1] with x the width axis.
+
+    mode: 'bilinear' (trilinear for 5-d), 'nearest' or 'bicubic' (4-d); padding_mode:
+    'zeros' (outside points read 0), 'border' (clamped), 'reflection' (mirrored). The
+    output is a sum over the taps of input[tap] * weight(grid): the gather's adjoint gives
+    d/dinput (a scatter-add of g * weight), the weights' polynomials give d/dgrid, and
+    both differentiate again (nearest: the grid gets no gradient, as in PyTorch)."""
+    import itertools
+    import warnings
+    from ..tensor import _make
+    fn = "grid_sample"
+    check_tensor(input, fn)
+    check_tensor(grid, fn, "grid")
+    if mode not in GRID_SAMPLE_INTERPOLATION_MODES:
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', "
+                         f"'nearest' or 'bicubic', but got: '{mode}'")
+    if padding_mode not in GRID_SAMPLE_PADDING_MODES:
+        raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
+                         f"'border', or 'reflection', but got: '{padding_mode}'")
+    if align_corners is None:
+        warnings.warn(_ALIGN_WARNING, UserWarning, stacklevel=2)
+        align_corners = False
+    nd = input.ndim
+    if nd not in (4, 5) or grid.ndim != nd:
+        raise RuntimeError(f"grid_sampler(): expected 4D or 5D input and grid with same number "
+                           f"of dimensions, but got input with sizes {list(input.shape)} and "
+                           f"grid with sizes {list(grid.shape)}")
+    n_sp = nd - 2
+    if grid.shape[-1] != n_sp:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size {n_sp} in last "
+                           f"dimension, but got grid with sizes {list(grid.shape)}")
+    if grid.shape[0] != input.shape[0]:
+        raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, "
+                           f"but got input with sizes {list(input.shape)} and grid with sizes "
+                           f"{list(grid.shape)}")
+    if input._data.dtype.kind != "f" or grid._data.dtype != input._data.dtype:
+        raise RuntimeError(f"grid_sampler(): expected input and grid to have the same floating "
+                           f"point dtype, but got input {input.dtype} and grid {grid.dtype}")
+    if mode == "bicubic" and nd != 4:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
+    N, C = input.shape[:2]
+    spatial = tuple(input.shape[2:])                 # (D,) H, W
+    out_sp = tuple(grid.shape[1:-1])
+    P = int(np.prod(out_sp)) if out_sp else 1
+    sizes = spatial[::-1]                            # coordinate k reads spatial axis -1-k
+    strides = [int(np.prod(spatial[len(spatial) - k:])) for k in range(n_sp)]   # W: 1, H: W
+    flat_x = input.reshape(N, C, -1)
+    g = grid.reshape(N, P, n_sp)
+    xp = _xp(input._data)
+
+    def gather(lin, valid):
+        """input at the flat positions lin (N, P), 0 where not valid: (N, C, P)."""
+        lin = xp.where(valid, lin, 0)
+        idx = _make(xp.broadcast_to(lin[:, None, :], (N, C, P)).copy())
+        return flat_x.gather(2, idx), valid
+
+    out = None
+    if mode == "bicubic":
+        coords = [_unnormalize(g[..., k], sizes[k], align_corners) for k in range(2)]
+        base = [xp.floor(c._data).astype(np.int64) for c in coords]
+        ts = [c - _make(b.astype(input._data.dtype)) for c, b in zip(coords, base)]
+        wx, wy = _cubic_weights(ts[0]), _cubic_weights(ts[1])
+        for i, j in itertools.product(range(4), range(4)):
+            ix, vx = _bounded_index(base[0] - 1 + j, sizes[0], padding_mode, align_corners)
+            iy, vy = _bounded_index(base[1] - 1 + i, sizes[1], padding_mode, align_corners)
+            vals, valid = gather(ix * strides[0] + iy * strides[1], vx & vy)
+            w = wx[j] * wy[i] * _make(valid.astype(input._data.dtype))
+            term = vals * w.unsqueeze(1)
+            out = term if out is None else out + term
+        return out.reshape(N, C, *out_sp)
+    coords = [_compute_coordinates(_unnormalize(g[..., k], sizes[k], align_corners), sizes[k],
+                                   padding_mode, align_corners) for k in range(n_sp)]
+    if mode == "nearest":
+        idx = [xp.rint(c._data).astype(np.int64) for c in coords]   # round half to even
+        valid = xp.ones((N, P), dtype=bool)
+        lin = 0
+        for k in range(n_sp):
+            valid &= (idx[k] >= 0) & (idx[k] < sizes[k])
+            lin = lin + idx[k] * strides[k]
+        vals, valid = gather(lin, valid)
+        return (vals * _make(valid[:, None, :].astype(input._data.dtype))).reshape(N, C, *out_sp)
+    base = [xp.floor(c._data).astype(np.int64) for c in coords]
+    frac = [c - _make(b.astype(input._data.dtype)) for c, b in zip(coords, base)]
+    for corner in itertools.product((0, 1), repeat=n_sp):
+        w = None
+        valid = xp.ones((N, P), dtype=bool)
+        lin = 0
+        for k, bit in enumerate(corner):
+            wk = frac[k] if bit else 1 - frac[k]
+            w = wk if w is None else w * wk
+            ik = base[k] + bit
+            valid &= (ik >= 0) & (ik < sizes[k])
+            lin = lin + ik * strides[k]
+        vals, valid = gather(lin, valid)
+        term = vals * (w * _make(valid.astype(input._data.dtype))).unsqueeze(1)
+        out = term if out is None else out + term
+    return out.reshape(N, C, *out_sp)

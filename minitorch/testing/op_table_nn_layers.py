@@ -358,3 +358,31 @@ add(
     _vis("Upsample_trilinear", lambda lib, x: lib.nn.Upsample(scale_factor=(1, 2, 1.5), mode="trilinear")(x),
          F((1, 2, 2, 3, 4))),
 )
+
+
+# ---------------------------------------------------------------- spatial transformers
+add(
+    _vis("affine_grid", lambda lib, t: _F(lib).affine_grid(t, (2, 3, 4, 5), align_corners=False), F((2, 2, 3))),
+    _vis("affine_grid_3d_align", lambda lib, t: _F(lib).affine_grid(t, (2, 1, 3, 4, 2), align_corners=True),
+         F((2, 3, 4))),
+    _vis("grid_sample_bilinear", lambda lib, x, g: _F(lib).grid_sample(x, g, align_corners=False),
+         F((2, 2, 4, 5)), F((2, 3, 2, 2), uniform(-1.2, 1.2))),
+    _vis("grid_sample_bilinear_border_align", lambda lib, x, g: _F(lib).grid_sample(
+        x, g, padding_mode="border", align_corners=True), F((1, 2, 4, 5)), F((1, 3, 3, 2), uniform(-1.2, 1.2))),
+    _vis("grid_sample_reflection", lambda lib, x, g: _F(lib).grid_sample(
+        x, g, padding_mode="reflection", align_corners=False), F((1, 2, 4, 5)), F((1, 3, 3, 2), uniform(-1.5, 1.5))),
+    _vis("grid_sample_nearest", lambda lib, x, g: _F(lib).grid_sample(x, g, mode="nearest", align_corners=False),
+         F((2, 2, 4, 5)), F((2, 3, 2, 2), uniform(-1.2, 1.2))),
+    _vis("grid_sample_bicubic", lambda lib, x, g: _F(lib).grid_sample(x, g, mode="bicubic", align_corners=False),
+         F((1, 2, 4, 5)), F((1, 2, 3, 2), uniform(-1.2, 1.2))),
+    _vis("grid_sample_bicubic_reflection_align", lambda lib, x, g: _F(lib).grid_sample(
+        x, g, mode="bicubic", padding_mode="reflection", align_corners=True), F((1, 1, 4, 5)),
+         F((1, 2, 3, 2), uniform(-1.2, 1.2))),
+    _vis("grid_sample_trilinear", lambda lib, x, g: _F(lib).grid_sample(x, g, align_corners=False),
+         F((1, 2, 3, 4, 3)), F((1, 2, 2, 2, 3), uniform(-1.2, 1.2))),
+    _vis("grid_sampler_torch_5d_border", lambda lib, x, g: lib.grid_sampler(x, g, 0, 1, True),
+         F((1, 2, 3, 4, 3)), F((1, 2, 2, 2, 3), uniform(-1.2, 1.2))),
+    _vis("spatial_transformer", lambda lib, x, t: _F(lib).grid_sample(
+        x, _F(lib).affine_grid(t, (2, 2, 3, 4), align_corners=False), align_corners=False),
+         F((2, 2, 4, 5)), F((2, 2, 3), uniform(-0.8, 0.8))),
+)
