@@ -55,7 +55,6 @@ from __future__ import annotations
 import base64
 import codecs
 import collections
-import contextlib
 import io
 import json
 import math

@@ -5,7 +5,6 @@ with torch.optim on the same parameters and gradients."""
 import copy
 import functools
 import inspect
-import math
 
 import numpy as np
 import pytest

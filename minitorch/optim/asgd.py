@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import backend
 from ..autograd.grad_mode import no_grad
 from .optimizer import Optimizer, _check_flags, _check_lr, _to_scalar
 
@@ -63,7 +62,6 @@ class ASGD(Optimizer):
                         state["mu"] = self._step_tensor(1.0)
                         state["ax"] = self._zeros_state(p)
                     theta = p._data
-                    xp = backend.get_array_module(theta)
                     state["step"]._data += 1
                     if group["maximize"]:
                         g = -g
@@ -82,7 +80,6 @@ class ASGD(Optimizer):
                     _fill(state["eta"], lr / ((1 + lambd * lr * step) ** alpha))
                     _fill(state["mu"], 1 / max(1, step - t0))
                     self._bump(p)
-                    del xp
         return loss
 
 

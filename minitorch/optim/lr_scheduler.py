@@ -10,6 +10,14 @@ Most schedulers are *chainable*: they compute the next lr from the group's curre
 (StepLR multiplies by gamma on a boundary; CosineAnnealingLR uses PyTorch's recursive
 formula), so two schedulers on one optimizer compose. ``state_dict()`` holds every
 attribute but the optimizer (and, for LambdaLR, not the functions).
+
+The schedulers: LambdaLR, MultiplicativeLR, StepLR, MultiStepLR, ConstantLR, LinearLR,
+ExponentialLR, PolynomialLR, CosineAnnealingLR, CosineAnnealingWarmRestarts, CyclicLR,
+OneCycleLR, ReduceLROnPlateau, and the combinators SequentialLR (one after another, at
+milestones) and ChainedScheduler (all at once). ``step(epoch)`` is accepted with torch's
+deprecation warning (the closed form where there is one), and so is the ``verbose``
+argument torch removed (it prints each new lr, as torch 2.2-2.6 did). ``_LRScheduler`` is
+the old name of the base class.
 """
 from __future__ import annotations
 
