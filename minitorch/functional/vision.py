@@ -471,9 +471,9 @@ def affine_grid(theta, size, align_corners=None):
     mesh = np.meshgrid(*axes, indexing="ij")                               # host: see above
     # the coordinate order is x (width), y (height)[, z (depth)], then the constant 1
     base = np.stack([m for m in reversed(mesh)] + [np.ones_like(mesh[0])], -1)  # host: above
-    n_pts = int(np.prod(spatial))
-    base = _make(backend.transfer(np.ascontiguousarray(base.reshape(1, n_pts, -1)),
-                                  theta.device))
+    n_pts = math.prod(spatial)
+    base = base.reshape(1, n_pts, -1).copy()                            # host: as above
+    base = _make(backend.transfer(base, theta.device))
     grid = base.matmul(theta.transpose(1, 2))                              # (N, P, 2 or 3)
     return grid.reshape(size[0], *spatial, len(spatial))
 
@@ -596,9 +596,9 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     N, C = input.shape[:2]
     spatial = tuple(input.shape[2:])                 # (D,) H, W
     out_sp = tuple(grid.shape[1:-1])
-    P = int(np.prod(out_sp)) if out_sp else 1
+    P = math.prod(out_sp)
     sizes = spatial[::-1]                            # coordinate k reads spatial axis -1-k
-    strides = [int(np.prod(spatial[len(spatial) - k:])) for k in range(n_sp)]   # W: 1, H: W
+    strides = [math.prod(spatial[len(spatial) - k:]) for k in range(n_sp)]   # W: 1, H: W
     flat_x = input.reshape(N, C, -1)
     g = grid.reshape(N, P, n_sp)
     xp = _xp(input._data)
