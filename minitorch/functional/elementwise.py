@@ -103,7 +103,7 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = a ** b
+        out = _int_pow(a, b) if _is_int_power(a, b) else a ** b
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -126,6 +126,26 @@ class Pow(Function):
                 gb = where((a == 0) & (b >= 0), 0.0, g * out * log(a))
             gb = sum_to(gb, input_shape(ctx, 1))
         return ga, gb
+
+
+def _is_int_power(a, b) -> bool:
+    ref = a if backend.is_array(a) else b
+    return ref.dtype.kind in "iu" and backend.is_array(b)
+
+
+def _int_pow(a, b):
+    """Integer a ** b where b may hold negative exponents (an array): PyTorch gives
+    1 for a == 1, +-1 for a == -1 (by b's parity) and 0 otherwise, where NumPy raises."""
+    xp = _xp(b)
+    neg = b < 0
+    if not bool(neg.any()):
+        return a ** b
+    dt = (a if backend.is_array(a) else b).dtype
+    a_arr = xp.asarray(a, dtype=dt)
+    pos = a_arr ** xp.where(neg, 0, b).astype(dt, copy=False)
+    odd = (b % 2) != 0
+    at_neg = xp.where(a_arr == 1, 1, xp.where(a_arr == -1, xp.where(odd, -1, 1), 0))
+    return xp.where(neg, at_neg, pos).astype(dt, copy=False)
 
 
 def add(input, other, *, alpha=1):
@@ -236,10 +256,17 @@ def pow(input, exponent):
     """input ** exponent; either may be a Python number (not both)."""
     if isinstance(input, Tensor) and is_number(exponent):
         exponent = as_python_scalar(exponent)
-        if input._data.dtype.kind != "f" and isinstance(exponent, float):
-            input = cast(input, np.dtype(np.float32))
-        elif input._data.dtype.kind in "iu" and isinstance(exponent, int) and exponent < 0:
-            raise RuntimeError("pow(): Integers to negative integer powers are not allowed.")
+        kind = input._data.dtype.kind
+        if kind != "f":
+            from .. import dtypes as _dt
+            rt = _dt.result_type(input, exponent)  # int ** 2.5 is float, bool ** 2 int64
+            if rt.np.kind == "b":  # bool ** bool: a or not b
+                xp = _xp(input._data)
+                return _make(input._data.copy() if exponent else
+                             xp.ones(input._data.shape, dtype=bool))
+            input = cast(input, rt.np)
+            if rt.np.kind in "iu" and exponent < 0:
+                raise RuntimeError("pow(): Integers to negative integer powers are not allowed.")
         return Pow.apply(input, exponent)
     a, b = binary_operands(input, exponent, "pow")
     return Pow.apply(a, b)
@@ -251,6 +278,10 @@ def true_divide(input, other):
 
 def remainder(input, other):
     """Python-style modulus (sign of the divisor): a - floor(a / b) * b; da = g, db = -g*floor(a/b)."""
+    if input.__class__ is bool:  # a Python bool operand counts as 0 or 1 here (PyTorch)
+        input = int(input)
+    if other.__class__ is bool:
+        other = int(other)
     a, b = binary_operands(input, other, "remainder")
     q = div(a.detach() if isinstance(a, Tensor) else a,
             b.detach() if isinstance(b, Tensor) else b, rounding_mode="floor")

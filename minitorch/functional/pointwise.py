@@ -954,7 +954,8 @@ class NanToNum(Function):
 
 
 def _isfinite(x):
-    return _make(_xp(x._data).isfinite(x._data))
+    xp = _xp(x._data)
+    return _make(xp.asarray(xp.isfinite(x._data)))
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
@@ -1037,7 +1038,8 @@ class Frexp(Function):
     @staticmethod
     def backward(ctx, gm, ge):
         e, = ctx.saved_tensors
-        scale = _xp(e._data).exp2(-e._data.astype(gm._data.dtype))  # 2^-exponent
+        xp = _xp(e._data)
+        scale = xp.asarray(xp.exp2(-e._data.astype(gm._data.dtype)))  # 2^-exponent
         return gm * _make(scale)
 
 
@@ -1206,7 +1208,8 @@ class FMaxMin(Function):
 
 
 def _isnan(x):
-    return _make(_xp(x._data).isnan(x._data))
+    xp = _xp(x._data)
+    return _make(xp.asarray(xp.isnan(x._data)))
 
 
 class Lerp(Function):
