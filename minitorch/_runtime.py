@@ -10,6 +10,7 @@ installed, to the BLAS library under NumPy.
 """
 from __future__ import annotations
 
+import builtins
 import os
 import warnings
 
@@ -25,17 +26,35 @@ __all__ = ["set_default_device", "get_default_device", "set_default_tensor_type"
            "set_num_interop_threads", "get_num_interop_threads", "compile", "typename",
            "is_nonzero", "is_same_size", "get_device", "is_floating_point", "is_complex",
            "is_storage", "set_warn_always", "is_warn_always_enabled", "can_cast",
-           "is_inference", "is_anomaly_enabled", "from_dlpack", "e", "pi", "inf", "nan",
-           "newaxis"]
+           "is_inference", "is_anomaly_enabled", "set_anomaly_enabled", "from_dlpack",
+           "is_signed", "result_type", "GradScaler", "e", "pi", "inf", "nan", "newaxis"]
 
 import math as _math  # noqa: E402
 
 e, pi, inf, nan = _math.e, _math.pi, _math.inf, _math.nan
 newaxis = None
 
-set_default_device = backend.set_default_device
 get_default_device = backend.get_default_device
 can_cast = _dt.can_cast
+
+
+def set_default_device(device) -> None:
+    """Make creation functions without ``device=`` (zeros, randn, arange...) build on
+    `device` ("cpu", "cuda", "cuda:1", a device, an int; None resets to the CPU)."""
+    backend.set_default_device(device)
+
+
+def result_type(tensor1, tensor2):
+    """The dtype an elementwise op on `tensor1` and `tensor2` (Tensors or Python numbers)
+    gives, with PyTorch's promotion rules."""
+    return _dt.result_type(tensor1, tensor2)
+
+
+def __getattr__(name):
+    if name == "GradScaler":   # minitorch.GradScaler is minitorch.amp.GradScaler
+        from .amp import GradScaler
+        return GradScaler
+    raise AttributeError(name)
 
 _STATE = {"deterministic": False, "warn_only": False, "matmul_precision": "highest",
           "num_threads": None, "interop_threads": None, "warn_always": False}
@@ -104,12 +123,13 @@ def get_float32_matmul_precision() -> str:
 
 
 # ---------------------------------------------------------------------------- threads
-def set_num_threads(n: int) -> None:
+def set_num_threads(int) -> None:  # noqa: A002 (PyTorch's parameter name)
     """Threads for CPU work: Numba's parallel kernels (minitorch's own) and, when the
     optional threadpoolctl is installed, the BLAS library NumPy uses (matmul). Without
     threadpoolctl, BLAS keeps the thread count it started with (set OMP_NUM_THREADS before
     starting Python to change it)."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    n = int
+    if isinstance(n, bool) or not isinstance(n, builtins.int) or n < 1:
         raise RuntimeError(f"set_num_threads(): number of threads must be a positive "
                            f"integer, got {n!r}")
     _STATE["num_threads"] = n
@@ -139,9 +159,10 @@ def get_num_threads() -> int:
         return os.cpu_count() or 1
 
 
-def set_num_interop_threads(n: int) -> None:
+def set_num_interop_threads(int) -> None:  # noqa: A002 (PyTorch's parameter name)
     """Recorded only: minitorch runs one operation at a time (no inter-op pool)."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    n = int
+    if isinstance(n, bool) or not isinstance(n, builtins.int) or n < 1:
         raise RuntimeError(f"set_num_interop_threads(): number of threads must be a "
                            f"positive integer, got {n!r}")
     _STATE["interop_threads"] = n
@@ -153,7 +174,8 @@ def get_num_interop_threads() -> int:
 
 # ---------------------------------------------------------------------------- compile
 def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None,
-            options=None, disable=False):
+            options=None, name=None, disable=False, recompile_limit=None,
+            isolate_recompiles=False, shapes_spec=None):
     """PyTorch's compiler entry point. minitorch has no compiler: this returns `model`
     (a Module or a function) unchanged, so ``model = torch.compile(model)`` runs as
     eager code. Without `model` it returns a decorator that does the same."""
@@ -213,6 +235,16 @@ def is_complex(input) -> bool:
 
 def is_inference(input) -> bool:
     return input.is_inference()
+
+
+def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
+    """Turn anomaly detection on or off (autograd.set_detect_anomaly without the block)."""
+    from .autograd.anomaly_mode import set_detect_anomaly
+    set_detect_anomaly(enabled, check_nan)
+
+
+def is_signed(input) -> bool:
+    return input.is_signed()
 
 
 def is_anomaly_enabled() -> bool:

@@ -221,8 +221,10 @@ def contiguous(self, memory_format=None):
     return E.Contiguous.apply(self)
 
 
-def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
-    """to(dtype), to(device), to(device, dtype), to(other_tensor); differentiable."""
+def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False,
+       memory_format=None):
+    """to(dtype), to(device), to(device, dtype), to(other_tensor); differentiable.
+    `memory_format` is accepted and ignored (minitorch arrays are row-major, NCHW)."""
     for a in args:
         if isinstance(a, Tensor):
             dtype, device = a.dtype, a.device
@@ -283,8 +285,8 @@ def cuda(self, device=None, non_blocking=False):
     return to(self, device=device)
 
 
-def type_as(self, other):
-    return to(self, dtype=other.dtype)
+def type_as(self, tensor):
+    return to(self, dtype=tensor.dtype)
 
 
 def _new(fn):

@@ -248,7 +248,7 @@ def set_default_dtype(d) -> None:
     _default_dtype = d
 
 
-def promote_types(a: dtype, b: dtype) -> dtype:
+def promote_types(type1: dtype, type2: dtype) -> dtype:
     """PyTorch's promote_types: the higher category (bool < integer < floating < complex)
     wins; within one, the wider type, with PyTorch's three special cases:
 
@@ -257,8 +257,8 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     - float16 with bfloat16 gives float32 (neither holds the other);
     - uint16/uint32/uint64 promote only with themselves and floating types (RuntimeError
       otherwise, as in PyTorch)."""
-    a = to_dtype(a, "promote_types", "type1", storage=False)
-    b = to_dtype(b, "promote_types", "type2", storage=False)
+    a = to_dtype(type1, "promote_types", "type1", storage=False)
+    b = to_dtype(type2, "promote_types", "type2", storage=False)
     if a is b:
         return a
     if a in _SHELL_UNSIGNED or b in _SHELL_UNSIGNED:

@@ -174,6 +174,10 @@ class Tensor:
         st = self.stride()
         return tuple(sorted(range(self.ndim), key=lambda d: (-st[d], d)))
 
+    def is_nonzero(self) -> bool:
+        from ._runtime import is_nonzero
+        return is_nonzero(self)
+
     def is_same_size(self, other) -> bool:
         return tuple(self._data.shape) == tuple(other._data.shape)
 

@@ -469,3 +469,26 @@ def test_torch_level_constants_and_modules():
         assert mod.is_available() is False and mod.device_count() == 0
         mod.synchronize()
         mod.empty_cache()
+
+
+def test_torch_level_names_with_torchs_keywords():
+    assert minitorch.GradScaler is minitorch.amp.GradScaler
+    assert minitorch.is_signed(minitorch.zeros(1)) == torch.is_signed(torch.zeros(1))
+    assert minitorch.promote_types(type1=minitorch.int8, type2=minitorch.uint8) is \
+        minitorch.int16
+    assert minitorch.result_type(tensor1=minitorch.zeros(2, dtype=minitorch.uint8),
+                                 tensor2=2.5) is minitorch.float32
+    assert minitorch.tensor([3]).is_nonzero() == torch.tensor([3]).is_nonzero()
+    n = minitorch.get_num_threads()
+    minitorch.set_num_threads(int=1)
+    assert minitorch.get_num_threads() == 1
+    minitorch.set_num_threads(n)
+    minitorch.set_default_device(device=None)
+    minitorch.set_anomaly_enabled(True)
+    assert minitorch.is_anomaly_enabled() == minitorch.autograd.is_anomaly_enabled() is True
+    minitorch.set_anomaly_enabled(False)
+    assert not _function._hooked
+    x = minitorch.zeros(2, dtype=minitorch.float64)
+    assert minitorch.ones(2).type_as(tensor=x).dtype is minitorch.float64
+    assert minitorch.randn(1, 2, 2, 2).to(memory_format=minitorch.channels_last).shape == \
+        (1, 2, 2, 2)
