@@ -340,3 +340,36 @@ w.clone().renorm_(2, 0, 5)
 @pytest.mark.parametrize("expr", [c for c in STAT_CASES.strip().splitlines() if c.strip()])
 def test_statistics_same_as_torch(expr):
     check(expr)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_shapes_values_and_gradients_match_torch(seed):
+    """Random ranks (0-d included), sizes and dims: forward values and the gradient for a
+    random upstream gradient, float64, against torch (distinct values: no ties)."""
+    rng = np.random.default_rng(200 + seed)
+    for _ in range(10):
+        nd = int(rng.integers(0, 4))
+        shape = tuple(int(s) for s in rng.integers(1, 5, nd))
+        size = int(np.prod(shape)) if shape else 1
+        a = rng.permutation(size).reshape(shape) / 3.0 - 1.0 + rng.uniform(0, 0.01, shape)
+        dim = int(rng.integers(-nd, nd)) if nd else 0
+        n = shape[dim] if nd else 1
+        k, keep, q = int(rng.integers(1, n + 1)), bool(rng.integers(0, 2)), float(rng.random())
+        for expr in (f"T.sort(x, {dim}, True)[0]", f"T.topk(x, {k}, {dim})[0]",
+                     f"T.kthvalue(x, {k}, {dim}, {keep})[0]", f"T.median(x, {dim}, {keep})[0]",
+                     "T.median(x)", f"T.mode(x, {dim}, {keep})[0]", f"T.cumprod(x, {dim})",
+                     f"T.cummax(x, {dim})[0]", f"T.cummin(x, {dim})[0]", f"T.logcumsumexp(x, {dim})",
+                     f"T.quantile(x, {q}, {dim}, {keep})", f"T.nanmean(x, {dim}, {keep})",
+                     f"T.var(x, {dim}, correction=0)", f"T.nansum(x, {dim}, {keep})",
+                     f"T.logsumexp(x, {dim}, {keep})", f"T.amax(x, {dim}, {keep})",
+                     f"T.count_nonzero(x, {dim}) * x.sum()"):
+            res = []
+            for lib in (torch, minitorch):
+                x = lib.tensor(a, dtype=lib.float64, requires_grad=True)
+                y = eval(expr, {"T": lib, "x": x})
+                g = np.random.default_rng(7).standard_normal(tuple(y.shape))
+                (y * lib.tensor(g)).sum().backward()
+                res.append((y.detach().numpy(), x.grad.numpy()))
+            (yt, gt), (ym, gm) = res
+            np.testing.assert_allclose(ym, yt, rtol=1e-9, atol=1e-12, err_msg=f"{expr} {shape}")
+            np.testing.assert_allclose(gm, gt, rtol=1e-8, atol=1e-10, err_msg=f"grad {expr} {shape}")

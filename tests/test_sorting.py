@@ -274,3 +274,55 @@ def test_numpy_keyword_names():
     x = minitorch.tensor([[3.0, 1.0, 2.0]])
     assert minitorch.median(x, axis=1, keepdims=True).values.tolist() == [[2.0]]
     assert minitorch.sort(x, axis=1).values.tolist() == [[1.0, 2.0, 3.0]]
+
+
+def _random_case(rng):
+    nd = int(rng.integers(0, 4))
+    shape = tuple(int(s) for s in rng.integers(1, 5, nd))
+    kind = rng.choice(["f64", "f32", "int", "ties"])
+    if kind == "int":
+        a = rng.integers(-3, 4, shape)
+    elif kind == "ties":
+        a = rng.integers(0, 3, shape).astype(np.float64)
+    else:
+        a = rng.standard_normal(shape).astype(np.float64 if kind == "f64" else np.float32)
+    dim = int(rng.integers(-nd, nd)) if nd else 0
+    n = shape[dim] if nd else 1
+    return a, kind, dim, int(rng.integers(1, n + 1)), bool(rng.integers(0, 2)), float(rng.random())
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_shapes_dims_and_dtypes_match_torch(seed):
+    """Random ranks (0-d included), sizes, dims (negative too), dtypes and ties. Where
+    PyTorch leaves a tie's index open (topk, kthvalue, median with dim, max with dim) only
+    the values are compared."""
+    rng = np.random.default_rng(100 + seed)
+    for _ in range(12):
+        a, kind, dim, k, keep, q = _random_case(rng)
+        ties = kind in ("ties", "int")
+        exprs = [
+            (f"T.sort(a, dim={dim}, descending={bool(rng.integers(0, 2))}, stable=True)", False),
+            (f"T.argsort(a, dim={dim}, stable=True)", False),
+            (f"T.topk(a, {k}, {dim})", ties), (f"T.kthvalue(a, {k}, {dim}, {keep})", ties),
+            (f"T.median(a, {dim}, {keep})", ties), ("T.median(a)", False),
+            (f"T.mode(a, {dim}, {keep})", False), (f"T.quantile(a, {q}, {dim}, {keep})", False),
+            ("T.unique(a, return_inverse=True, return_counts=True)", False),
+            (f"T.unique(a, dim={dim}, return_counts=True)" if a.ndim else "T.unique(a)", False),
+            ("T.unique_consecutive(a, return_inverse=True, return_counts=True)", False),
+            ("T.searchsorted(T.sort(a.flatten()).values, a)", False),
+            (f"T.max(a, {dim}, {keep})", ties),
+        ]
+        for expr, values_only in exprs:
+            got = {}
+            for name, lib in (("torch", torch), ("mt", minitorch)):
+                try:
+                    got[name] = (True, eval(expr, {"T": lib, "a": lib.from_numpy(np.array(a))}))
+                except Exception as exc:  # noqa: BLE001 - compared below
+                    got[name] = (False, exc)
+            (ok_t, ref), (ok_m, mine) = got["torch"], got["mt"]
+            where = f"{expr} on {kind} {a.shape}"
+            assert ok_t == ok_m, f"{where}: torch {ref!r} vs minitorch {mine!r}"
+            if ok_t:
+                assert_same(mine, ref, where, values_only=values_only)
+            else:
+                assert isinstance(mine, type(ref)), f"{where}: {mine!r} vs {ref!r}"

@@ -23,7 +23,6 @@ from ..autograd.function import Function
 from ..tensor import Tensor, _make, _wrap_dim
 from ._util import check_tensor, norm_dims, kept_shape, input_shape, cast
 from . import elementwise as E
-from . import comparison as C
 
 _xp = backend.get_array_module
 
@@ -90,13 +89,20 @@ def _reduced_shape(shape, dims, keepdim):
     return tuple(s for i, s in enumerate(shape) if i not in dims)
 
 
+def _reduce_dims(dim, input, fn):
+    """The sorted dims a reduction runs over (all for None or ()); a 0-d input accepts dim
+    0 or -1 and has nothing to reduce over, as in PyTorch."""
+    dims = norm_dims(dim, input.ndim, fn)
+    return () if input.ndim == 0 else dims
+
+
 def _check_reducible(input, fn):
     check_tensor(input, fn)
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     _check_reducible(input, "sum")
-    dims = norm_dims(dim, input.ndim, "sum")
+    dims = _reduce_dims(dim, input, "sum")
     np_dtype = None
     if dtype is not None:
         from .. import dtypes
@@ -120,7 +126,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a "
                            f"floating point or complex dtype. Got: {input.dtype}")
-    dims = norm_dims(dim, input.ndim, "mean")
+    dims = _reduce_dims(dim, input, "mean")
     return Mean.apply(input, dims, keepdim)
 
 
@@ -284,7 +290,7 @@ def min(input, dim=None, keepdim=False):
 
 def _amax_amin(input, dim, keepdim, is_max, name):
     check_tensor(input, name)
-    dims = norm_dims(dim, input.ndim, name)
+    dims = _reduce_dims(dim, input, name)
     all_dims = dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0)
     _check_nonempty(input, dims, name, all_dims)
     return AmaxAmin.apply(input, dims, keepdim, is_max)
@@ -304,7 +310,7 @@ def aminmax(input, *, dim=None, keepdim=False):
     """(min, max) in one call, as the named tuple aminmax(min, max); each part behaves like
     amin/amax (tied extremes share the gradient)."""
     check_tensor(input, "aminmax")
-    dims = norm_dims(dim, input.ndim, "aminmax")
+    dims = _reduce_dims(dim, input, "aminmax")
     if input._data.size == 0 and (dim is None or input._data.shape[dims[0]] == 0):
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
                            "operation has no identity.")
@@ -372,7 +378,10 @@ class Var(Function):
         shape = input_shape(ctx, 0)
         g = _unsqueeze_reduced(g, shape, ctx.dims, ctx.keepdim)
         centered = x - mean(x, dim=ctx.dims, keepdim=True)
-        return g * centered * (2.0 / ctx.denom)
+        # no degrees of freedom: 2 / 0 = inf, as PyTorch (0 * inf = nan where x == mean)
+        scale = 2.0 / ctx.denom if ctx.denom > 0 else float("inf")
+        with np.errstate(invalid="ignore"):
+            return g * centered * scale
 
 
 def _correction(fn, correction, unbiased):
@@ -395,7 +404,7 @@ def _var_args(fn, input, dim, unbiased, keepdim, correction):
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"{fn}(): std and var only support floating point and complex dtypes, "
                            f"got {input.dtype}")
-    dims = norm_dims(dim, input.ndim, fn)
+    dims = _reduce_dims(dim, input, fn)
     return dims, _correction(fn, correction, unbiased), keepdim
 
 
@@ -455,9 +464,7 @@ def logsumexp(input, dim, keepdim=False):
     if input._data.dtype.kind != "f":
         from .. import dtypes
         input = cast(input, dtypes.get_default_dtype().np)
-    dims = norm_dims(dim, input.ndim, "logsumexp")
-    if input.ndim == 0:
-        dims = ()  # logsumexp of one number is that number
+    dims = _reduce_dims(dim, input, "logsumexp")
     return LogSumExp.apply(input, dims, keepdim)
 
 
@@ -492,7 +499,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         input = cast(input, dtypes.to_dtype(dtype, "norm").np)
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"norm(): input dtype should be floating point, got {input.dtype}")
-    dims = norm_dims(dim, input.ndim, "norm")
+    dims = _reduce_dims(dim, input, "norm")
     if p is None or p == "fro" or p == 2:
         return Norm2.apply(input, dims, keepdim)
     if isinstance(p, str):
@@ -729,8 +736,9 @@ def cumprod_(self, dim, *, dtype=None):
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """sum with NaN counted as zero;  dx = g where x is not NaN, 0 where it is."""
     check_tensor(input, "nansum")
-    if input._data.dtype.kind == "f":
-        input = E.where(C.isnan(input), 0.0, input)
+    x = input._data
+    if x.dtype.kind == "f":
+        input = E.where(_make(_xp(x).asarray(_xp(x).isnan(x))), 0.0, input)
     return sum(input, dim, keepdim, dtype=dtype)
 
 
@@ -741,7 +749,8 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     if input._data.dtype.kind != "f":
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
                            f"but got {input.dtype}")
-    count = sum(C.logical_not(C.isnan(input)), dim, keepdim)
+    x = input._data
+    count = sum(_make(_xp(x).asarray(~_xp(x).isnan(x))), dim, keepdim)
     with np.errstate(divide="ignore", invalid="ignore"):
         return nansum(input, dim, keepdim) / count
 
