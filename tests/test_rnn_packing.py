@@ -206,3 +206,51 @@ def test_packed_hidden_size_error_matches_torch():
         torch.nn.GRU(2, 3)(_utils(torch).pack_sequence([torch.ones(2, 2)]), torch.zeros(1, 2, 3))
     with pytest.raises(RuntimeError, match="Expected hidden size"):
         mt.nn.GRU(2, 3)(_utils(mt).pack_sequence([mt.ones(2, 2)]), mt.zeros(1, 2, 3))
+
+
+# ------------------------------------------------------------------ LSTM projections
+@pytest.mark.parametrize("bidirectional, layers, bias, packed", [
+    (False, 1, True, False), (True, 2, True, False), (False, 2, False, True),
+    (True, 1, True, True)])
+def test_lstm_proj_size_matches_torch(bidirectional, layers, bias, packed):
+    torch.manual_seed(0)
+    kw = dict(num_layers=layers, bidirectional=bidirectional, proj_size=2, bias=bias)
+    t = torch.nn.LSTM(3, 5, **kw).double()
+    m = mt.nn.LSTM(3, 5, **kw).double()
+    assert [n for n, _ in m.named_parameters()] == [n for n, _ in t.named_parameters()]
+    assert repr(m) == repr(t)
+    m.load_state_dict(t.state_dict())
+    nd = 2 if bidirectional else 1
+    seqs = [RNG.standard_normal((n, 3)) for n in (3, 5, 2)]
+    x = RNG.standard_normal((4, 3, 3))
+    h0 = RNG.standard_normal((layers * nd, 3, 2))
+    c0 = RNG.standard_normal((layers * nd, 3, 5))
+    res = []
+    for lib, mod in ((torch, t), (mt, m)):
+        if packed:
+            xs = [lib.tensor(s, requires_grad=True) for s in seqs]
+            inp, xg = _utils(lib).pack_sequence(xs, enforce_sorted=False), xs[1]
+        else:
+            inp = xg = lib.tensor(x, requires_grad=True)
+        hx = (lib.tensor(h0, requires_grad=True), lib.tensor(c0, requires_grad=True))
+        out, (h, c) = mod(inp, hx)
+        o = out.data if packed else out
+        ((o ** 2).sum() + (h ** 3).sum() + (c ** 2).sum()).backward()
+        res.append([o, h, c, xg.grad, hx[0].grad, hx[1].grad] +
+                   [p.grad for p in mod.parameters()])
+    for a, b in zip(*res):
+        _close(a, b)
+
+
+def test_lstm_proj_size_errors_match_torch():
+    for kw in ({"proj_size": 5}, {"proj_size": -1}):
+        with pytest.raises(ValueError) as et:
+            torch.nn.LSTM(3, 5, **kw)
+        with pytest.raises(ValueError) as em:
+            mt.nn.LSTM(3, 5, **kw)
+        assert str(em.value) == str(et.value)
+    with pytest.raises(RuntimeError, match=r"Expected hidden\[0\] size \(1, 2, 2\)"):
+        mt.nn.LSTM(3, 4, proj_size=2)(mt.randn(5, 2, 3), (mt.zeros(1, 2, 4), mt.zeros(1, 2, 4)))
+    y, (h, c) = mt.nn.LSTM(3, 4, proj_size=2)(mt.randn(5, 3))      # unbatched, float32
+    assert tuple(y.shape) == (5, 2) and tuple(h.shape) == (1, 2) and tuple(c.shape) == (1, 4)
+    assert y.dtype == mt.float32

@@ -20,7 +20,10 @@ the fused layer on the running rows, whose state carries into the next segment. 
 sequence's final state is therefore the state at its own last step, and the reverse
 direction starts each sequence at its own last step, as cuDNN and PyTorch do.
 
-Out of scope: LSTM projections (``proj_size``).
+LSTM projections (``proj_size`` > 0, Sak et al. 2014): h_t = W_hr (o * tanh(c_t)) with
+``weight_hr_l{k}{suffix}`` (proj_size, hidden_size); h has proj_size features, c keeps
+hidden_size. That path runs step by step with differentiable textbook cell ops (no fused
+kernel).
 """
 from __future__ import annotations
 
@@ -31,6 +34,8 @@ import warnings
 from .. import backend
 from ..functional.dropout import dropout as _dropout
 from ..functional.recurrent import rnn_layer, lstm_layer, gru_layer
+from ..functional.elementwise import sigmoid as _sigmoid, tanh as _tanh
+from ..functional.linear import linear as _linear
 from ..functional.shape import cat, stack
 from ..tensor import Tensor, _make
 from .. import creation
@@ -88,11 +93,14 @@ class RNNBase(Module):
         if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers <= 0:
             raise ValueError(f"{cls}: num_layers must be greater than zero, got {num_layers!r}")
         if proj_size != 0:
-            if not isinstance(proj_size, int) or proj_size < 0:
-                raise ValueError(f"{cls}: proj_size should be a positive integer or zero to "
-                                 f"disable projections, got {proj_size!r}")
-            raise NotImplementedError(f"{cls}: proj_size={proj_size} (LSTM projections) is not "
-                                      "supported by minitorch; use proj_size=0")
+            if isinstance(proj_size, bool) or not isinstance(proj_size, int) or proj_size < 0:
+                raise ValueError("proj_size should be a positive integer or zero to disable "
+                                 "projections")
+            if proj_size >= hidden_size:
+                raise ValueError("proj_size has to be smaller than hidden_size")
+            if mode != "LSTM":
+                raise ValueError("proj_size argument is only supported for LSTM, not RNN or "
+                                 "GRU")
         if dropout > 0 and num_layers == 1:
             warnings.warn("dropout option adds dropout after all but last recurrent layer, so "
                           "non-zero dropout expects num_layers greater than 1, but got "
@@ -108,17 +116,20 @@ class RNNBase(Module):
         self.proj_size = proj_size
         num_directions = 2 if bidirectional else 1
         gate_size = _GATES[mode] * hidden_size
+        real_hidden = proj_size if proj_size > 0 else hidden_size
         kw = dict(device=device, dtype=dtype)
         self._flat_weights_names = []
         self._all_weights = []
         for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else hidden_size * num_directions
+            layer_input = input_size if layer == 0 else real_hidden * num_directions
             for direction in range(num_directions):
                 suffix = "_reverse" if direction == 1 else ""
                 shapes = [("weight_ih_l{}{}", (gate_size, layer_input)),
-                          ("weight_hh_l{}{}", (gate_size, hidden_size))]
+                          ("weight_hh_l{}{}", (gate_size, real_hidden))]
                 if bias:
                     shapes += [("bias_ih_l{}{}", (gate_size,)), ("bias_hh_l{}{}", (gate_size,))]
+                if proj_size > 0:
+                    shapes += [("weight_hr_l{}{}", (proj_size, hidden_size))]
                 names = []
                 for fmt, shape in shapes:
                     name = fmt.format(layer, suffix)
@@ -209,8 +220,9 @@ class RNNBase(Module):
             raise RuntimeError(f"{cls}: expected sequence length to be larger than 0, got "
                                f"input of shape {tuple(input.shape)}")
         if states is not None:
-            expected = (self.num_layers * (2 if self.bidirectional else 1), B, self.hidden_size)
             for k, s in enumerate(states):
+                expected = (self.num_layers * (2 if self.bidirectional else 1), B,
+                            self._state_size(k))
                 if tuple(s._data.shape) != expected:
                     which = f"hidden[{k}] size" if n_states == 2 else "hidden size"
                     raise RuntimeError(f"{cls}: Expected {which} {expected}, got "
@@ -220,6 +232,29 @@ class RNNBase(Module):
                                        f"input dtype ({input.dtype})")
         return x, states, batched
 
+    def _state_size(self, k: int) -> int:
+        """Features of state k: h has proj_size with projections, c has hidden_size."""
+        return self.proj_size if (k == 0 and self.proj_size > 0) else self.hidden_size
+
+    def _init_states(self, like, B, n_states, cache):
+        """Zero initial states, one array per distinct size (shared, never modified)."""
+        out = []
+        for j in range(n_states):
+            size = self._state_size(j)
+            if size not in cache:
+                cache[size] = _zeros(like, (B, size))
+            out.append(cache[size])
+        return out
+
+    def _params(self, k):
+        """[w_ih, w_hh, b_ih, b_hh] (+ [w_hr] with projections) of (layer, direction) k,
+        None for the missing biases."""
+        ps = {n.split("_l")[0]: getattr(self, n) for n in self._all_weights[k]}
+        params = [ps["weight_ih"], ps["weight_hh"], ps.get("bias_ih"), ps.get("bias_hh")]
+        if self.proj_size > 0:
+            params.append(ps["weight_hr"])
+        return params
+
     def _run_layers(self, x, states, n_states, step):
         """Run every (layer, direction); `step(x, states_k, params_k, reverse)` runs one and
         returns (out, *final states). Returns the last layer's output and the stacked
@@ -227,21 +262,16 @@ class RNNBase(Module):
         nd = 2 if self.bidirectional else 1
         B = x._data.shape[1]
         finals = [[] for _ in range(n_states)]
-        zeros = None
+        zeros = {}
         for layer in range(self.num_layers):
             outs = []
             for d in range(nd):
                 k = layer * nd + d
                 if states is None:
-                    if zeros is None:
-                        zeros = _zeros(x, (B, self.hidden_size))
-                    init_k = [zeros] * n_states
+                    init_k = self._init_states(x, B, n_states, zeros)
                 else:
                     init_k = [s[k] for s in states]
-                params = [getattr(self, n) for n in self._all_weights[k]]
-                if not self.bias:
-                    params += [None, None]
-                res = step(x, init_k, params, d == 1)
+                res = step(x, init_k, self._params(k), d == 1)
                 outs.append(res[0])
                 for j in range(n_states):
                     finals[j].append(res[1 + j])
@@ -286,9 +316,9 @@ class RNNBase(Module):
             if n_states == 2 and (not isinstance(hx, (tuple, list)) or len(states) != 2):
                 raise TypeError(f"{cls}: hx must be a tuple (h_0, c_0) of Tensors, got "
                                 f"{type(hx).__name__}")
-            expected = (self.num_layers * (2 if self.bidirectional else 1), sizes[0],
-                        self.hidden_size)
             for k, st in enumerate(states):
+                expected = (self.num_layers * (2 if self.bidirectional else 1), sizes[0],
+                            self._state_size(k))
                 if not isinstance(st, Tensor):
                     raise TypeError(f"{cls}.forward(): hx must be Tensor, got "
                                     f"{type(st).__name__}")
@@ -307,22 +337,18 @@ class RNNBase(Module):
         nd = 2 if self.bidirectional else 1
         B = sizes[0]
         finals = [[] for _ in range(n_states)]
-        zeros = None
+        zeros = {}
         x = data
         for layer in range(self.num_layers):
             outs = []
             for d in range(nd):
                 k = layer * nd + d
                 if states is None:
-                    if zeros is None:
-                        zeros = _zeros(data, (B, self.hidden_size))
-                    init_k = [zeros] * n_states
+                    init_k = self._init_states(data, B, n_states, zeros)
                 else:
                     init_k = [st[k] for st in states]
-                params = [getattr(self, n) for n in self._all_weights[k]]
-                if not self.bias:
-                    params += [None, None]
-                out, last = _packed_direction(x, sizes, init_k, params, d == 1, step)
+                out, last = _packed_direction(x, sizes, init_k, self._params(k), d == 1,
+                                              step)
                 outs.append(out)
                 for j in range(n_states):
                     finals[j].append(last[j])
@@ -417,17 +443,39 @@ class LSTM(RNNBase):
         c_t = f c_{t-1} + i g,   h_t = o tanh(c_t)
 
     forward(input, hx=None) with hx = (h_0, c_0) returns (output, (h_n, c_n)).
-    proj_size != 0 raises NotImplementedError."""
+    With proj_size > 0, h_t = W_hr (o * tanh(c_t)) has proj_size features (weight_hr_l*),
+    computed step by step with differentiable ops."""
 
     def __init__(self, *args, **kwargs):
         super().__init__("LSTM", *args, **kwargs)
 
     def forward(self, input, hx=None):
         def step(x, s, p, reverse):
+            if len(p) == 5:
+                return _lstm_projected_layer(x, s[0], s[1], *p, reverse=reverse)
             return lstm_layer(x, s[0], s[1], *p, reverse=reverse)
 
         out, (h_n, c_n) = self._forward(input, hx, 2, step)
         return out, (h_n, c_n)
+
+
+def _lstm_projected_layer(x, h, c, w_ih, w_hh, b_ih, b_hh, w_hr, reverse=False):
+    """An LSTM with projections over x (T, B, I), one step at a time:
+
+        i, f, g, o from x_t W_ih^T + b_ih + h W_hh^T + b_hh (gates i, f, g, o)
+        c = sigma(f) c + sigma(i) tanh(g),   h = (sigma(o) tanh(c)) W_hr^T
+
+    Made of differentiable ops (linear, chunk, sigmoid, tanh, stack), so backward and
+    double backward come from them. Returns (out (T, B, proj_size), h, c)."""
+    T = x.shape[0]
+    outs = [None] * T
+    for t in (range(T - 1, -1, -1) if reverse else range(T)):
+        gates = _linear(x[t], w_ih, b_ih) + _linear(h, w_hh, b_hh)
+        i, f, g, o = gates.chunk(4, 1)
+        c = _sigmoid(f) * c + _sigmoid(i) * _tanh(g)
+        h = _linear(_sigmoid(o) * _tanh(c), w_hr)
+        outs[t] = h
+    return stack(outs, 0), h, c
 
 
 class GRU(RNNBase):
