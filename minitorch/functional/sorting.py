@@ -23,7 +23,7 @@ import numpy as np
 from .. import backend
 from ..autograd.function import Function
 from ..tensor import Tensor, _make, _wrap_dim
-from ._util import check_tensor, norm_dims
+from ._util import check_tensor
 from . import elementwise as E
 from .indexing import gather
 from . import reduction as R
