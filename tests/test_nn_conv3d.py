@@ -267,3 +267,28 @@ def test_interpolate_sizes_from_scale_factors_like_torch():
                 assert tuple(a.shape) == tuple(b.shape), kw
                 np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10, atol=1e-12,
                                            err_msg=str(kw))
+
+
+# ------------------------------------------------------------------------------ fractional pooling
+@pytest.mark.parametrize("dims", [2, 3])
+def test_fractional_max_pool_modules_match_torch(dims):
+    rng = np.random.default_rng(dims)
+    shape = (2, 3, 9, 8) if dims == 2 else (2, 2, 6, 7, 5)
+    samples = rng.random((2, shape[1], dims))
+    name = f"FractionalMaxPool{dims}d"
+    kw = dict(output_size=(4, 3)) if dims == 2 else dict(output_ratio=(0.5, 0.6, 0.7))
+    m = getattr(nn, name)(2, return_indices=True, _random_samples=minitorch.from_numpy(samples),
+                          **kw)
+    t = getattr(torch.nn, name)(2, return_indices=True, _random_samples=torch.from_numpy(samples),
+                                **kw)
+    assert repr(m) == repr(t)
+    assert list(m.state_dict()) == list(t.state_dict()) == ["_random_samples"]
+    _check(m, t, _distinct(shape))
+    # without samples: windows are random but always cover the input's extent
+    y = getattr(nn, name)(2, **kw)(minitorch.from_numpy(_distinct(shape)))
+    assert tuple(y.shape) == tuple(getattr(torch.nn, name)(2, **kw)(
+        torch.from_numpy(_distinct(shape))).shape)
+    with pytest.raises(ValueError, match="output_ratio must be between 0 and 1"):
+        getattr(nn, name)(2, output_ratio=1.5)
+    with pytest.raises(ValueError, match="requires specifying either"):
+        getattr(nn, name)(2)

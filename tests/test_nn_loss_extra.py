@@ -365,3 +365,33 @@ def test_gaussian_nll_float_var_matches_torch():
     _run(lambda a, b: F.gaussian_nll_loss(a, b, 0.7, full=True),
          lambda a, b: torch.nn.functional.gaussian_nll_loss(a, b, 0.7, full=True), [x, y],
          (True, True))
+
+
+# ------------------------------------------------------------------------------ adaptive softmax
+@pytest.mark.parametrize("head_bias", [False, True])
+def test_adaptive_log_softmax_matches_torch(head_bias):
+    t = torch.nn.AdaptiveLogSoftmaxWithLoss(8, 20, [4, 10], div_value=2.0,
+                                            head_bias=head_bias).double()
+    m = nn.AdaptiveLogSoftmaxWithLoss(8, 20, [4, 10], div_value=2.0, head_bias=head_bias).double()
+    assert repr(m) == repr(t)
+    assert list(m.state_dict()) == list(t.state_dict())
+    m.load_state_dict(t.state_dict())
+    x = np.random.default_rng(0).standard_normal((6, 8))
+    y = np.array([0, 5, 19, 3, 12, 7])
+    xm, xt = _pair(x, grad=True)
+    om, ot = m(xm, minitorch.from_numpy(y)), t(xt, torch.from_numpy(y))
+    np.testing.assert_allclose(om.output.detach().numpy(), ot.output.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(om.loss.item(), ot.loss.item(), rtol=1e-12)
+    om.loss.backward()
+    ot.loss.backward()
+    np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-14)
+    for (name, a), b in zip(m.named_parameters(), t.parameters()):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10, atol=1e-14,
+                                   err_msg=name)
+    np.testing.assert_allclose(m.log_prob(xm).detach().numpy(), t.log_prob(xt).detach().numpy(),
+                               rtol=1e-12)
+    np.testing.assert_array_equal(m.predict(xm).numpy(), t.predict(xt).numpy())
+    with pytest.raises(RuntimeError, match="Target values should be in"):
+        m(xm, minitorch.from_numpy(np.array([0, 1, 2, 3, 4, 20])))
+    with pytest.raises(ValueError, match="cutoffs should be a sequence"):
+        nn.AdaptiveLogSoftmaxWithLoss(8, 20, [10, 4])

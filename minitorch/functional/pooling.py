@@ -24,6 +24,7 @@ CUDA), chosen by ``kernels.get`` for the input's array type.
 """
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -50,6 +51,10 @@ __all__ = [
     "avg_pool1d",
     "avg_pool2d",
     "avg_pool3d",
+    "fractional_max_pool2d",
+    "fractional_max_pool2d_with_indices",
+    "fractional_max_pool3d",
+    "fractional_max_pool3d_with_indices",
     "lp_pool1d",
     "lp_pool2d",
     "lp_pool3d",
@@ -728,3 +733,114 @@ def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     kd, kh, kw = _pair(kernel_size, "lp_pool3d", "kernel_size", 3)
     out = avg_pool3d(input ** norm_type, (kd, kh, kw), stride, 0, ceil_mode)
     return _lp_finish(out, norm_type, kd * kh * kw)
+
+
+
+# ============================================================================ fractional max
+def _fractional_starts(xp, samples, n_in, n_out, k, dtype):
+    """PyTorch's generate_intervals for every plane at once: window starts
+    int((i + u) a) - int(u a), a = (n_in - k) / (n_out - 1), and the last window flush
+    with the end; u (N, C) is the plane's random sample, computed in the input's dtype."""
+    i = xp.arange(n_out).astype(dtype)
+    if n_out > 1:
+        alpha = dtype.type(n_in - k) / dtype.type(n_out - 1)
+        starts = ((i + samples[..., None]) * alpha).astype(np.int64) \
+            - (samples * alpha).astype(np.int64)[..., None]
+    else:
+        starts = xp.zeros(samples.shape + (n_out,), dtype=np.int64)
+    starts[..., n_out - 1] = n_in - k
+    return starts
+
+
+def _fractional_max_pool(input, kernel_size, output_size, output_ratio, samples, fn, nsp):
+    """Max pooling over pseudo-random windows of size kernel_size, spread so that
+    output_size windows cover the input (Graham 2014); one set of windows per (n, c)
+    plane, from `_random_samples` (N, C, nsp) in [0, 1) (drawn when None). The windows
+    are gathered from the flattened plane, so the gradient is the gather's adjoint (a
+    scatter-add to each max)."""
+    from .. import random as _random
+    check_tensor(input, fn)
+    if input.ndim not in (nsp + 1, nsp + 2):
+        raise RuntimeError(f"{fn}(): Expected {nsp + 1}D or {nsp + 2}D tensor, but got: "
+                           f"{list(input.shape)}")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"{fn}(): expected a floating point input, got {input.dtype}")
+    x = input.unsqueeze(0) if input.ndim == nsp + 1 else input
+    N, C = x.shape[:2]
+    spatial = tuple(x.shape[2:])
+    k = _pair(kernel_size, fn, "kernel_size", nsp)
+    if output_size is None:
+        if output_ratio is None:
+            raise ValueError(f"{fn} requires specifying either an output_size or an "
+                             "output_ratio")
+        ratio = output_ratio if isinstance(output_ratio, (tuple, list)) else (output_ratio,) * nsp
+        if len(ratio) == 1:
+            ratio = tuple(ratio) * nsp
+        out = tuple(int(n * r) for n, r in zip(spatial, ratio))
+    else:
+        out = _pair(output_size, fn, "output_size", nsp)
+    for name, n, kk, o in zip(("depth", "height", "width")[3 - nsp:], spatial, k, out):
+        if o + kk - 1 > n:
+            raise RuntimeError(f"{fn}(): pool {name} {kk} too large relative to input {name} "
+                               f"{n} for output size {o} (output_size + kernel_size - 1 must "
+                               f"be at most the input size)")
+    xp = _xp(x._data)
+    dt = x._data.dtype
+    if samples is None:
+        u = _random.rng().random((N, C, nsp)).astype(dt)  # host: drawn on the CPU, moved below
+        u = backend.transfer(u, x.device)
+    else:
+        check_tensor(samples, fn, "_random_samples")
+        u = samples._data.astype(dt)
+        if u.shape != (N, C, nsp):
+            raise RuntimeError(f"{fn}(): expected _random_samples of shape {(N, C, nsp)}, got "
+                               f"{tuple(u.shape)}")
+    # PyTorch's sample order: (w, h) in 2-d, (t, h, w) in 3-d
+    order = (1, 0) if nsp == 2 else (0, 1, 2)
+    flat = 0
+    ndim_idx = 2 + 2 * nsp          # (N, C, o_1..o_n, k_1..k_n)
+    for a in range(nsp):
+        starts = _fractional_starts(xp, u[..., order[a]], spatial[a], out[a], k[a], np.dtype(dt))
+        pos = starts[..., None] + xp.arange(k[a])                     # (N, C, o_a, k_a)
+        shape = [N, C] + [1] * (ndim_idx - 2)
+        shape[2 + a], shape[2 + nsp + a] = out[a], k[a]
+        stride = math.prod(spatial[a + 1:])
+        flat = flat + pos.reshape(shape) * stride
+    flat = xp.broadcast_to(flat, (N, C) + out + k).reshape(N, C, -1)
+    vals = x.reshape(N, C, -1).gather(2, _make(xp.ascontiguousarray(flat)))
+    vals = vals.reshape(N, C, *out, math.prod(k))
+    y, arg = vals.max(-1)
+    idx = xp.take_along_axis(flat.reshape(N, C, *out, -1), arg._data[..., None], -1)[..., 0]
+    idx = _make(idx)
+    if input.ndim == nsp + 1:
+        y, idx = y.squeeze(0), idx.squeeze(0)
+    return y, idx
+
+
+def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None,
+                          return_indices=False, _random_samples=None):
+    """2-d fractional max pooling of (N, C, H, W) or (C, H, W); see _fractional_max_pool.
+    With return_indices also the flat index h * W + w of each max."""
+    y, idx = _fractional_max_pool(input, kernel_size, output_size, output_ratio,
+                                  _random_samples, "fractional_max_pool2d", 2)
+    return (y, idx) if return_indices else y
+
+
+def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
+                                       return_indices=False, _random_samples=None):
+    return _fractional_max_pool(input, kernel_size, output_size, output_ratio,
+                                _random_samples, "fractional_max_pool2d", 2)
+
+
+def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None,
+                          return_indices=False, _random_samples=None):
+    """3-d fractional max pooling of (N, C, D, H, W) or (C, D, H, W)."""
+    y, idx = _fractional_max_pool(input, kernel_size, output_size, output_ratio,
+                                  _random_samples, "fractional_max_pool3d", 3)
+    return (y, idx) if return_indices else y
+
+
+def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
+                                       return_indices=False, _random_samples=None):
+    return _fractional_max_pool(input, kernel_size, output_size, output_ratio,
+                                _random_samples, "fractional_max_pool3d", 3)

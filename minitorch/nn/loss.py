@@ -5,7 +5,11 @@ not given, so they are absent from the state_dict, as in PyTorch)."""
 from __future__ import annotations
 
 import warnings
+from collections import namedtuple
 
+import numpy as np
+
+from .. import backend
 from ..functional import loss as L
 from .module import Module
 
@@ -13,7 +17,8 @@ __all__ = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss",
            "NLLLoss2d", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss", "PoissonNLLLoss",
            "GaussianNLLLoss", "MarginRankingLoss", "HingeEmbeddingLoss", "CosineEmbeddingLoss",
            "SoftMarginLoss", "MultiLabelSoftMarginLoss", "MultiLabelMarginLoss",
-           "MultiMarginLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss", "CTCLoss"]
+           "MultiMarginLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss", "CTCLoss",
+           "AdaptiveLogSoftmaxWithLoss"]
 
 
 class _Loss(Module):
@@ -339,3 +344,124 @@ class CTCLoss(_Loss):
     def forward(self, log_probs, targets, input_lengths, target_lengths):
         return L.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank,
                           self.reduction, self.zero_infinity)
+
+
+_ASMoutput = namedtuple("_ASMoutput", ["output", "loss"])
+
+
+class AdaptiveLogSoftmaxWithLoss(Module):
+    """Adaptive softmax (Grave et al. 2016) for large vocabularies, with PyTorch's layout:
+    a head Linear over the shortlist classes [0, cutoffs[0]) plus one logit per tail
+    cluster, and per cluster a two-layer projection (in -> in / div_value^(i+1) -> cluster
+    size) over its classes. ``forward(input, target)`` returns (output, loss): output[n] is
+    log p(target[n]) = head log-prob of the target (shortlist) or of its cluster plus the
+    cluster's log-prob of the target; loss = mean(-output)."""
+
+    def __init__(self, in_features, n_classes, cutoffs, div_value=4.0, head_bias=False,
+                 device=None, dtype=None):
+        super().__init__()
+        from .containers import ModuleList, Sequential
+        from .linear import Linear
+        cutoffs = list(cutoffs)
+        if len(cutoffs) == 0:
+            raise ValueError("cutoffs should be a sequence of length larger than 0")
+        if (cutoffs != sorted(cutoffs) or min(cutoffs) <= 0 or max(cutoffs) > n_classes - 1
+                or len(set(cutoffs)) != len(cutoffs) or any(int(c) != c for c in cutoffs)):
+            raise ValueError("cutoffs should be a sequence of unique, positive integers sorted "
+                             "in an increasing order, where each value is between 1 and "
+                             "n_classes-1")
+        self.in_features = in_features
+        self.n_classes = n_classes
+        self.cutoffs = cutoffs + [n_classes]
+        self.div_value = div_value
+        self.head_bias = head_bias
+        self.shortlist_size = self.cutoffs[0]
+        self.n_clusters = len(self.cutoffs) - 1
+        self.head_size = self.shortlist_size + self.n_clusters
+        kw = {"device": device, "dtype": dtype}
+        self.head = Linear(in_features, self.head_size, bias=head_bias, **kw)
+        self.tail = ModuleList()
+        for i in range(self.n_clusters):
+            hsz = int(in_features // (div_value ** (i + 1)))
+            osz = self.cutoffs[i + 1] - self.cutoffs[i]
+            self.tail.append(Sequential(Linear(in_features, hsz, bias=False, **kw),
+                                        Linear(hsz, osz, bias=False, **kw)))
+
+    def reset_parameters(self):
+        self.head.reset_parameters()
+        for i2h, h2o in self.tail:
+            i2h.reset_parameters()
+            h2o.reset_parameters()
+
+    def forward(self, input_, target_):
+        from ..functional.activation import log_softmax
+        from ..functional.indexing import IndexAdd
+        from ..tensor import _make
+        td = target_.ndim
+        if td == 1:
+            if input_.shape[0] != target_.shape[0]:
+                raise RuntimeError("Input and target should have the same size in the batch "
+                                   "dimension.")
+            if input_.ndim != 2:
+                raise RuntimeError(f"1D target tensor expects 2D input tensors, but found "
+                                   f"inputs with size {input_.shape}")
+        elif td == 0:
+            if input_.ndim != 1:
+                raise RuntimeError(f"0D target tensor expects 1D input tensors, but found "
+                                   f"inputs with size {input_.shape}")
+        else:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        batched = td > 0
+        input = input_ if batched else input_.unsqueeze(0)
+        target = (target_ if batched else target_.unsqueeze(0))._data
+        xp = backend.get_array_module(target)
+        n = target.shape[0]
+        gather_inds = xp.zeros(n, dtype=np.int64)
+        output = None
+        used = 0
+        bounds = [0] + self.cutoffs
+        for i in range(len(bounds) - 1):
+            lo, hi = bounds[i], bounds[i + 1]
+            mask = (target >= lo) & (target < hi)
+            rows = xp.nonzero(mask)[0]
+            if rows.size == 0:
+                continue
+            used += int(rows.size)
+            if i == 0:
+                gather_inds[rows] = target[rows]
+                continue
+            gather_inds[rows] = self.shortlist_size + i - 1
+            sub = input.index_select(0, _make(rows))
+            logp = log_softmax(self.tail[i - 1](sub), 1)
+            local = logp.gather(1, _make((target[rows] - lo)[:, None])).squeeze(1)
+            part = IndexAdd.apply(local, 0, rows, n)
+            output = part if output is None else output + part
+        if used != n:
+            raise RuntimeError(f"Target values should be in [0, {self.n_classes - 1}], but "
+                               f"values in range [{int(target.min())}, {int(target.max())}] "
+                               "were found. ")
+        head_logp = log_softmax(self.head(input), 1)
+        picked = head_logp.gather(1, _make(gather_inds[:, None])).squeeze(1)
+        output = picked if output is None else output + picked
+        loss = (-output).mean()
+        if not batched:
+            output = output.squeeze(0)
+        return _ASMoutput(output, loss)
+
+    def _get_full_log_prob(self, input, head_output):
+        from ..functional.activation import log_softmax
+        from ..functional.shape import cat
+        head_logp = log_softmax(head_output, 1)
+        parts = [head_logp[:, :self.shortlist_size]]
+        for i in range(self.n_clusters):
+            cluster = log_softmax(self.tail[i](input), 1)
+            parts.append(cluster + head_logp[:, self.shortlist_size + i].unsqueeze(1))
+        return cat(parts, 1)
+
+    def log_prob(self, input):
+        """log-probabilities of all n_classes classes, (N, n_classes)."""
+        return self._get_full_log_prob(input, self.head(input))
+
+    def predict(self, input):
+        """The most probable class of each row (log_prob(input).argmax(1))."""
+        return self.log_prob(input).argmax(1)

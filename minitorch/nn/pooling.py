@@ -16,6 +16,8 @@ __all__ = [
     "AvgPool1d",
     "AvgPool2d",
     "AvgPool3d",
+    "FractionalMaxPool2d",
+    "FractionalMaxPool3d",
     "LPPool1d",
     "LPPool2d",
     "LPPool3d",
@@ -267,3 +269,54 @@ class LPPool2d(_LPPoolNd):
 class LPPool3d(_LPPoolNd):
     """(sum of x^p over each window)^(1/p) over an (N, C, D, H, W) input."""
     _fn = staticmethod(P.lp_pool3d)
+
+
+
+def _ntuple_or_none(value, n):
+    if value is None:
+        return None
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
+
+
+class _FractionalMaxPoolNd(Module):
+    _n = 2
+
+    def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                 _random_samples=None):
+        super().__init__()
+        cls, n = type(self).__name__, self._n
+        self.kernel_size = _ntuple_or_none(kernel_size, n)
+        self.return_indices = return_indices
+        self.register_buffer("_random_samples", _random_samples)
+        self.output_size = _ntuple_or_none(output_size, n)
+        self.output_ratio = _ntuple_or_none(output_ratio, n)
+        if output_size is None and output_ratio is None:
+            raise ValueError(f"{cls} requires specifying either an output size, or a pooling "
+                             "ratio")
+        if output_size is not None and output_ratio is not None:
+            raise ValueError("only one of output_size and output_ratio may be specified")
+        if self.output_ratio is not None and not all(0 < r < 1 for r in self.output_ratio):
+            raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
+
+
+class FractionalMaxPool2d(_FractionalMaxPoolNd):
+    """Max over pseudo-random windows (one set per plane); see
+    functional.fractional_max_pool2d."""
+
+    _n = 2
+
+    def forward(self, input):
+        return P.fractional_max_pool2d(input, self.kernel_size, self.output_size,
+                                       self.output_ratio, self.return_indices,
+                                       _random_samples=self._random_samples)
+
+
+class FractionalMaxPool3d(_FractionalMaxPoolNd):
+    """3-d fractional max pooling; see functional.fractional_max_pool3d."""
+
+    _n = 3
+
+    def forward(self, input):
+        return P.fractional_max_pool3d(input, self.kernel_size, self.output_size,
+                                       self.output_ratio, self.return_indices,
+                                       _random_samples=self._random_samples)

@@ -386,3 +386,18 @@ add(
         x, _F(lib).affine_grid(t, (2, 2, 3, 4), align_corners=False), align_corners=False),
          F((2, 2, 4, 5)), F((2, 2, 3), uniform(-0.8, 0.8))),
 )
+
+# ---------------------------------------------------------------- fractional max pooling
+_U2 = np.array([[[0.3, 0.8], [0.6, 0.1]], [[0.95, 0.45], [0.05, 0.5]]])     # (N=2, C=2, 2)
+_U3 = np.array([[[0.1, 0.5, 0.9], [0.7, 0.2, 0.4]]])                         # (N=1, C=2, 3)
+add(
+    _pool("fractional_max_pool2d", lambda lib, x: tuple(_F(lib).fractional_max_pool2d(
+        x, 2, output_size=(3, 4), return_indices=True, _random_samples=lib.tensor(_U2, dtype=x.dtype))),
+          F((2, 2, 7, 9), distinct)),
+    _pool("fractional_max_pool2d_ratio", lambda lib, x: _F(lib).fractional_max_pool2d(
+        x, (3, 2), output_ratio=(0.5, 0.7), _random_samples=lib.tensor(_U2, dtype=x.dtype)),
+          F((2, 2, 8, 7), distinct)),
+    _pool("fractional_max_pool3d", lambda lib, x: tuple(_F(lib).fractional_max_pool3d(
+        x, 2, output_size=(3, 3, 2), return_indices=True, _random_samples=lib.tensor(_U3, dtype=x.dtype))),
+          F((1, 2, 5, 6, 4), distinct)),
+)
