@@ -1,20 +1,34 @@
 """The corpus in tests/programs/ (see its README): each PyTorch program runs on PyTorch and,
-unchanged, on minitorch (`python -m minitorch.as_torch`), and reports the same figures."""
+unchanged, on minitorch (`python -m minitorch.as_torch`), and reports the same figures.
+
+Where PyTorch is not installed, the PyTorch side comes from tests/programs/reference.json,
+recorded with `python tests/test_programs.py --record [NAME...]`. Run
+`python tests/test_programs.py [NAME...]` for a one-line-per-program summary (the first
+error of each failing program), the quickest way to see where minitorch stands.
+"""
 import ast
 import glob
+import importlib.util
 import json
 import math
 import os
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROGRAMS = sorted(glob.glob(os.path.join(HERE, "programs", "*.py")))
+REFERENCE = os.path.join(HERE, "programs", "reference.json")
 ENV = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
            PYTHONHASHSEED="0", MPLBACKEND="Agg")
 TIMEOUT = 300
+HAVE_TORCH = importlib.util.find_spec("torch") is not None
+
+
+def _name(path):
+    return os.path.basename(path)[:-3]
 
 
 def _compare_spec(path):
@@ -26,34 +40,171 @@ def _compare_spec(path):
     raise AssertionError(f"{os.path.basename(path)} has no COMPARE dict")
 
 
-def _run(cmd, cwd):
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, env=ENV,
-                          cwd=cwd)
+def _commands(path):
+    return {"torch": [sys.executable, path],
+            "minitorch": [sys.executable, "-m", "minitorch.as_torch", path]}
+
+
+def _start(cmd, cwd):
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=ENV, cwd=cwd)
+
+
+def _finish(proc, cmd):
+    """The RESULT dict of a finished run, or AssertionError with its output's tail."""
+    try:
+        out, err = proc.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise AssertionError(f"{' '.join(cmd)} ran past {TIMEOUT} s") from None
     assert proc.returncode == 0, (f"{' '.join(cmd)} failed (exit {proc.returncode}):\n"
-                                  f"{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
-    assert lines, f"{' '.join(cmd)} printed no RESULT line:\n{proc.stdout[-2000:]}"
+                                  f"{out[-2000:]}\n{err[-4000:]}")
+    lines = [line for line in out.splitlines() if line.startswith("RESULT ")]
+    assert lines, f"{' '.join(cmd)} printed no RESULT line:\n{out[-2000:]}"
     return json.loads(lines[-1][len("RESULT "):])
+
+
+def _run_both(path, cwd, live_torch=HAVE_TORCH):
+    """(torch's RESULT, minitorch's RESULT); the two processes run side by side."""
+    cmds = _commands(path)
+    mine_proc = _start(cmds["minitorch"], cwd)
+    if live_torch:
+        ref_proc = _start(cmds["torch"], cwd)
+        ref = _finish(ref_proc, cmds["torch"])
+    else:
+        recorded = json.load(open(REFERENCE, encoding="utf-8"))
+        if _name(path) not in recorded:
+            mine_proc.kill()
+            mine_proc.communicate()
+            pytest.skip(f"PyTorch is not installed and {REFERENCE} has no {_name(path)}")
+        ref = recorded[_name(path)]
+    return ref, _finish(mine_proc, cmds["minitorch"])
+
+
+def _close(key, kind, tol, a, b):
+    """Assert that minitorch's `a` matches torch's `b` (numbers, or nested lists/dicts)."""
+    if isinstance(b, dict):
+        assert isinstance(a, dict) and set(a) == set(b), f"{key}: minitorch {a!r} vs torch {b!r}"
+        for k in b:
+            _close(f"{key}[{k!r}]", kind, tol, a[k], b[k])
+        return
+    if isinstance(b, list):
+        assert isinstance(a, list) and len(a) == len(b), (
+            f"{key}: minitorch {a!r} vs torch {b!r} (different lengths)")
+        for i, (x, y) in enumerate(zip(a, b)):
+            _close(f"{key}[{i}]", kind, tol, x, y)
+        return
+    if isinstance(b, (bool, str)) or b is None:
+        assert a == b, f"{key}: minitorch {a!r} vs torch {b!r}"
+        return
+    assert isinstance(a, (int, float)) and not isinstance(a, bool), (
+        f"{key}: minitorch gave {a!r}, torch {b!r}")
+    assert math.isfinite(a) or a == b, f"{key}: minitorch gave {a}, torch {b}"
+    diff = abs(a - b) if math.isfinite(a) else 0.0
+    allowed = tol * abs(b) if kind == "rel" else tol
+    assert diff <= allowed, (f"{key}: minitorch {a:.6g} vs torch {b:.6g} "
+                             f"(|diff| {diff:.3g} > {kind} {tol})")
+
+
+def _exact(key, a, b):
+    """Assert a == b, naming the first element that differs in nested lists/dicts."""
+    if a == b:
+        return
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            _exact(f"{key}[{i}]", x, y)
+    if isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b):
+        for k in b:
+            _exact(f"{key}[{k!r}]", a[k], b[k])
+    raise AssertionError(f"{key}: minitorch {a!r} vs torch {b!r}")
+
+
+def check_agreement(spec, ref, mine):
+    """Compare every figure named in `spec`; one AssertionError lists all that differ."""
+    assert set(spec) <= set(ref), f"COMPARE names {set(spec) - set(ref)} not in RESULT"
+    assert set(ref) == set(mine), (f"RESULT keys differ: minitorch {sorted(mine)} "
+                                   f"vs torch {sorted(ref)}")
+    problems = []
+    for key, (kind, tol) in spec.items():
+        assert kind in ("exact", "rel", "abs"), f"{key}: unknown comparison {kind!r}"
+        try:
+            if kind == "exact":
+                _exact(key, mine[key], ref[key])
+            else:
+                _close(key, kind, tol, mine[key], ref[key])
+        except AssertionError as exc:
+            problems.append(str(exc))
+    assert not problems, "\n".join(problems)
 
 
 def test_corpus_is_large_enough():
     assert len(PROGRAMS) >= 25, [os.path.basename(p) for p in PROGRAMS]
 
 
-@pytest.mark.parametrize("path", PROGRAMS, ids=lambda p: os.path.basename(p)[:-3])
+def test_every_program_declares_what_it_compares():
+    for path in PROGRAMS:
+        spec = _compare_spec(path)
+        assert spec, f"{_name(path)}: empty COMPARE"
+        for key, (kind, _tol) in spec.items():
+            assert kind in ("exact", "rel", "abs"), (_name(path), key, kind)
+
+
+def test_close_compares_nested_values():
+    _close("x", "rel", 0.01, [1.0, [2.0, 3.0]], [1.001, [2.0, 3.01]])
+    with pytest.raises(AssertionError, match=r"x\[1\]\[0\]"):
+        _close("x", "rel", 0.01, [1.0, [2.5, 3.0]], [1.0, [2.0, 3.0]])
+    with pytest.raises(AssertionError, match="lengths"):
+        _close("x", "abs", 1.0, [1.0], [1.0, 2.0])
+    with pytest.raises(AssertionError):
+        _close("x", "abs", 1.0, float("nan"), 1.0)
+
+
+@pytest.mark.parametrize("path", PROGRAMS, ids=_name)
 def test_program_agrees_with_pytorch(path, tmp_path):
     spec = _compare_spec(path)
-    ref = _run([sys.executable, path], cwd=tmp_path)
-    mine = _run([sys.executable, "-m", "minitorch.as_torch", path], cwd=tmp_path)
-    assert set(spec) <= set(ref), f"COMPARE names {set(spec) - set(ref)} not in RESULT"
-    assert set(ref) == set(mine), (ref, mine)
-    for key, (kind, tol) in spec.items():
-        a, b = mine[key], ref[key]
-        if kind == "exact":
-            assert a == b, f"{key}: minitorch {a!r} vs torch {b!r}"
-            continue
-        assert math.isfinite(a), f"{key}: minitorch gave {a}"
-        diff = abs(a - b)
-        allowed = tol * abs(b) if kind == "rel" else tol
-        assert diff <= allowed, (f"{key}: minitorch {a:.6g} vs torch {b:.6g} "
-                                 f"(|diff| {diff:.3g} > {kind} {tol})")
+    ref, mine = _run_both(path, tmp_path)
+    check_agreement(spec, ref, mine)
+
+
+def _first_error(message):
+    """What went wrong, in one line: the exception line of a crash's traceback, or the
+    figures that differ."""
+    lines = [line for line in str(message).splitlines() if line.strip()]
+    if lines and " failed (exit " in lines[0]:
+        for line in reversed(lines):
+            if not line.startswith((" ", "Traceback")) and ("Error" in line or "Exception" in line
+                                                            or "Warning" in line):
+                return line.strip()[:300]
+    return " | ".join(line[:200] for line in lines)[:600] or "?"
+
+
+def _main(argv):
+    record = "--record" in argv
+    names = [a for a in argv if not a.startswith("--")]
+    paths = [p for p in PROGRAMS if not names or _name(p) in names]
+    recorded = json.load(open(REFERENCE, encoding="utf-8")) if os.path.exists(REFERENCE) else {}
+    failures = 0
+    for path in paths:
+        with tempfile.TemporaryDirectory() as cwd:
+            if record:
+                recorded[_name(path)] = _finish(_start(_commands(path)["torch"], cwd),
+                                                _commands(path)["torch"])
+                print(f"recorded {_name(path)}")
+                continue
+            try:
+                ref, mine = _run_both(path, cwd)
+                check_agreement(_compare_spec(path), ref, mine)
+                print(f"ok    {_name(path)}")
+            except (AssertionError, pytest.skip.Exception) as exc:
+                failures += 1
+                print(f"FAIL  {_name(path)}: {_first_error(exc)}")
+    if record:
+        with open(REFERENCE, "w", encoding="utf-8") as f:
+            json.dump(dict(sorted(recorded.items())), f, indent=1)
+            f.write("\n")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
