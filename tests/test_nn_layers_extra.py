@@ -467,3 +467,19 @@ def test_grid_sample_errors_match_torch():
         F.affine_grid(minitorch.zeros(1, 3, 4), (1, 1, 3, 3), align_corners=False)
     with pytest.raises(NotImplementedError, match="4D and 5D sizes"):
         F.affine_grid(minitorch.zeros(1, 2, 3), (1, 3, 3), align_corners=False)
+
+
+def test_functional_softmax_signature_and_implicit_dim_like_torch():
+    x = np.random.default_rng(0).standard_normal((2, 3, 4))
+    for name in ("softmax", "log_softmax", "softmin"):
+        with pytest.warns(UserWarning, match=f"Implicit dimension choice for {name}"):
+            a = getattr(F, name)(minitorch.from_numpy(x))
+        with pytest.warns(UserWarning):
+            b = getattr(torch.nn.functional, name)(torch.from_numpy(x))
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-12)
+        a = getattr(F, name)(minitorch.from_numpy(x), 2, 3, minitorch.float32)   # _stacklevel
+        b = getattr(torch.nn.functional, name)(torch.from_numpy(x), 2, 3, torch.float32)
+        assert a.dtype == minitorch.float32
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
+    with pytest.raises(TypeError):
+        minitorch.softmax(minitorch.from_numpy(x))     # torch.softmax needs dim

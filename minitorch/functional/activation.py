@@ -111,6 +111,34 @@ def log_softmax(input, dim=None, dtype=None):
     return LogSoftmax.apply(x, d)
 
 
+def _implicit_dim(fn, ndim):
+    """PyTorch's deprecated implicit softmax dim (0 for 0-, 1- and 3-d inputs, else 1),
+    with its warning."""
+    import warnings
+    warnings.warn(f"Implicit dimension choice for {fn} has been deprecated. Change the call "
+                  "to include dim=X as an argument.", UserWarning, stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def functional_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """nn.functional.softmax: softmax with F's signature (``_stacklevel``; no dim picks
+    PyTorch's deprecated implicit dim, with its warning)."""
+    if dim is None:
+        dim = _implicit_dim("softmax", check_tensor(input, "softmax").ndim)
+    return softmax(input, dim, dtype)
+
+
+def functional_log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """nn.functional.log_softmax (see functional_softmax)."""
+    if dim is None:
+        dim = _implicit_dim("log_softmax", check_tensor(input, "log_softmax").ndim)
+    return log_softmax(input, dim, dtype)
+
+
+functional_softmax.__name__ = functional_softmax.__qualname__ = "softmax"
+functional_log_softmax.__name__ = functional_log_softmax.__qualname__ = "log_softmax"
+
+
 # ============================================================================ helpers
 def _float_input(input, fn):
     """The input checked: a Tensor of a floating dtype (PyTorch has no integer kernels for
@@ -712,8 +740,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     """softmax(-x) along dim."""
     check_tensor(input, "softmin")
     if dim is None:
-        from ..nn.activation import _legacy_softmax_dim
-        dim = _legacy_softmax_dim("softmin", input.ndim)
+        dim = _implicit_dim("softmin", input.ndim)
     if dtype is not None:
         from .. import dtypes
         input = cast(input, dtypes.to_dtype(dtype, "softmin").np)
