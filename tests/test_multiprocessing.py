@@ -149,17 +149,18 @@ def test_tensors_through_queues_share_memory(method):
 
 def test_spawn_runs_fn_with_its_index_and_shared_args():
     t = minitorch.zeros(3)
-    assert mp.spawn(_spawned, args=(t,), nprocs=3) is None
-    np.testing.assert_array_equal(t.numpy(), [100.0, 200.0, 300.0])
-    ctx = mp.spawn(_spawned, args=(t,), nprocs=1, join=False)
-    assert isinstance(ctx, mp.ProcessContext) and len(ctx.pids()) == 1
+    assert mp.spawn(_spawned, args=(t,), nprocs=2) is None       # real spawned processes
+    np.testing.assert_array_equal(t.numpy(), [100.0, 200.0, 0.0])
+    ctx = mp.spawn(_spawned, args=(t,), nprocs=3, join=False, start_method="fork")
+    assert isinstance(ctx, mp.ProcessContext) and len(ctx.pids()) == 3
     while not ctx.join():
         pass
+    np.testing.assert_array_equal(t.numpy(), [100.0, 200.0, 300.0])
 
 
 def test_spawn_reraises_a_childs_exception():
     with pytest.raises(mp.ProcessRaisedException, match="child one is unhappy"):
-        mp.spawn(_spawned_fails, nprocs=2)
+        mp.spawn(_spawned_fails, nprocs=2, start_method="fork")
 
 
 def test_standard_multiprocessing_api_is_there():
