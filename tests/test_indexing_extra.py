@@ -653,3 +653,82 @@ def test_float32_kept():
         assert o.dtype == minitorch.float32
         (g,) = minitorch.autograd.grad(o.sum(), [x])
         assert g.dtype == minitorch.float32
+
+
+# ---------------------------------------------------------------------------- random indexes
+def _random_index(rng, shape):
+    """A random mix of ints, slices, None, Ellipsis, index tensors, lists, masks and 0-d
+    tensors, as markers that _build turns into either library's objects."""
+    parts, d, ellipsis = [], 0, False
+    while d < len(shape) and rng.random() < 0.8:
+        kind = rng.choice(["int", "slice", "arr", "list", "mask", "t0", "none", "ell"])
+        n = shape[d]
+        if kind == "none":
+            parts.append(None)
+            continue
+        if kind == "ell":
+            if not ellipsis:
+                parts.append(Ellipsis)
+                ellipsis = True
+            continue
+        if kind == "int":
+            parts.append(int(rng.integers(-n, n)))
+        elif kind == "slice":
+            lo, hi = (int(v) if rng.random() < 0.7 else None for v in rng.integers(-n - 1, n + 2, 2))
+            parts.append(slice(lo, hi, int(rng.integers(1, 3)) if rng.random() < 0.5 else None))
+        elif kind == "arr":
+            parts.append(("A", rng.integers(-n, n, size=tuple(rng.integers(1, 3, rng.integers(1, 3))))))
+        elif kind == "list":
+            parts.append(("L", [int(v) for v in rng.integers(-n, n, rng.integers(1, 4))]))
+        elif kind == "mask":
+            parts.append(("M", rng.random(n) < 0.5))
+        else:
+            parts.append(("T", int(rng.integers(-n, n))))
+        d += 1
+    return parts
+
+
+def _build(lib, parts):
+    out = []
+    for p in parts:
+        if isinstance(p, tuple):
+            out.append(list(p[1]) if p[0] == "L" else lib.tensor(p[1]))
+        else:
+            out.append(p)
+    return tuple(out)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_indexes_vs_torch(seed):
+    """Random PyTorch indexes: x[index] (value and gradient) and x[index] = v, as torch."""
+    rng = np.random.default_rng(100 + seed)
+    checked = 0
+    for _ in range(150):
+        shape = tuple(int(s) for s in rng.integers(1, 5, rng.integers(1, 5)))
+        a = rng.standard_normal(shape)
+        parts = _random_index(rng, shape)
+        t = torch.tensor(a, requires_grad=True)
+        m = minitorch.tensor(a, requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                tr = t[_build(torch, parts)]
+            except IndexError:
+                with pytest.raises(IndexError):
+                    m[_build(minitorch, parts)]
+                continue
+        mr = m[_build(minitorch, parts)]
+        _same(mr, tr)
+        g = rng.standard_normal(tuple(tr.shape))
+        tr.backward(torch.tensor(g))
+        mr.backward(minitorch.tensor(g))
+        _same(m.grad, t.grad)
+        positions = torch.arange(t.numel()).reshape(shape)[_build(torch, parts)]
+        if positions.numel() == positions.unique().numel():   # no repeated writes
+            v = rng.standard_normal(tuple(tr.shape))
+            t2, m2 = torch.tensor(a), minitorch.tensor(a)
+            t2[_build(torch, parts)] = torch.tensor(v)
+            m2[_build(minitorch, parts)] = minitorch.tensor(v)
+            _same(m2, t2)
+        checked += 1
+    assert checked > 100

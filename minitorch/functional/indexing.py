@@ -205,14 +205,33 @@ def _check_array(a, d, size):
     if a.size:
         lo, hi = int(a.min()), int(a.max())
         if hi >= size or lo < -size:
-            raise IndexError(f"index {hi if hi >= size else lo} is out of bounds for dimension "
-                             f"{d} with size {size}")
+            raise _OutOfBounds(f"index {hi if hi >= size else lo} is out of bounds for "
+                               f"dimension {d} with size {size}")
 
 
 def _compile_index(index, shape, xp) -> _Index:
     """Convert a user index for a tensor of `shape` into an _Index, with PyTorch's
     IndexErrors (too many indices, out of bounds naming the dim and size, mask shape)."""
     parts = [_convert_part(p, xp) for p in _index_parts(index)]
+    try:
+        return _compile_parts(parts, shape, xp, check=True)
+    except _OutOfBounds as exc:
+        # PyTorch checks index arrays only where it reads: an empty selection never fails
+        try:
+            idx = _compile_parts(parts, shape, xp, check=False)
+            if 0 in idx.result_shape(shape):
+                return idx
+        except IndexError:
+            pass
+        raise IndexError(str(exc)) from None
+
+
+class _OutOfBounds(IndexError):
+    pass
+
+
+def _compile_parts(parts, shape, xp, check) -> _Index:
+    parts = list(parts)
     ndim = len(shape)
     used = 0
     n_ellipsis = 0
@@ -225,12 +244,15 @@ def _compile_index(index, shape, xp) -> _Index:
         raise IndexError("an index can only have a single ellipsis ('...')")
     if used > ndim:
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    if n_ellipsis:
+        # spelled out as slices: an Ellipsis that covers no dim does not separate two index
+        # arrays in PyTorch (their dims stay in place), where NumPy would move them first
+        at = next(i for i, p in enumerate(parts) if p is Ellipsis)
+        parts[at:at + 1] = [slice(None)] * (ndim - used)
     d = 0
     has_int = has_array = has_int_array = False
-    for p in parts:
-        if p is Ellipsis:
-            d += ndim - used
-        elif p is None:
+    for i, p in enumerate(parts):
+        if p is None:
             pass
         elif type(p) is slice:
             d += 1
@@ -247,7 +269,10 @@ def _compile_index(index, shape, xp) -> _Index:
             d += k
         else:
             has_array = has_int_array = True
-            _check_array(p, d, shape[d])
+            if check:
+                _check_array(p, d, shape[d])
+            elif shape[d]:
+                parts[i] = xp.clip(p, -shape[d], shape[d] - 1)
             d += 1
     if not has_array:
         return _Index(pre=tuple(parts))
