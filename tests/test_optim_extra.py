@@ -142,9 +142,10 @@ def test_trajectory_matches_torch(name, kw, dtype):
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_sparse_adam_matches_torch_on_sparse_gradients(dtype):
-    for kw in ({}, dict(lr=0.01, betas=(0.8, 0.9), eps=1e-6), dict(lr=0.01, maximize=True)):
-        mine, _ = run(minitorch, "SparseAdam", kw, dtype, 20, sparse=True)
-        ref, _ = run(torch, "SparseAdam", kw, dtype, 20, sparse=True)
+    # (torch's dense += sparse is slow on the CPU: few steps)
+    for kw in ({}, dict(lr=0.01, betas=(0.8, 0.9), eps=1e-6, maximize=True)):
+        mine, _ = run(minitorch, "SparseAdam", kw, dtype, 8, sparse=True)
+        ref, _ = run(torch, "SparseAdam", kw, dtype, 8, sparse=True)
         assert_traj_close(mine, ref, dtype, f"SparseAdam{kw}")
 
 
