@@ -56,10 +56,6 @@ def _host(arr):
     return backend.transfer(arr, backend.device("cpu"))
 
 
-def _dtype_name(arr) -> str:
-    return _dt.from_numpy_dtype(arr.dtype).name
-
-
 # ---------------------------------------------------------------------------- index objects
 class _Index:
     """A PyTorch index compiled for NumPy/CuPy arrays: `pre` (a basic index of ints, slices,
@@ -265,7 +261,8 @@ def _compile_parts(parts, shape, xp, check) -> _Index:
             k = p.ndim
             if tuple(p.shape) != tuple(shape[d:d + k]):
                 raise IndexError(f"The shape of the mask {list(p.shape)} at index {d} does not "
-                                 f"match the shape of the indexed tensor {list(shape)} at index {d}")
+                                 f"match the shape of the indexed tensor {list(shape)} at index "
+                                 f"{d}")
             d += k
         else:
             has_array = has_int_array = True

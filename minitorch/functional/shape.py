@@ -1,9 +1,14 @@
 """Shape functions: reshape/view, permute/transpose, squeeze/unsqueeze, expand, repeat,
-cat/stack/split/chunk, flip, tril/triu, pad.
+cat/stack/split/chunk, flip, tril/triu, pad; and PyTorch's wider shape surface: meshgrid,
+roll, repeat_interleave, tile, rot90, diagonals (diag, diagonal, diag_embed, diagflat,
+trace), atleast_*d and the *stack family, tensor_split and the *split family, unfold, take,
+take_along_dim, diff, cartesian_prod, combinations, block_diag, as_strided and the *_copy
+variants.
 
 They move values without changing them, so each backward moves the gradient back the
 opposite way: reshape back, permute by the inverse permutation, sum over what was
-expanded or repeated, slice what was concatenated, flip again, crop what was padded.
+expanded or repeated, slice what was concatenated, flip again, crop what was padded,
+scatter back what was gathered.
 """
 from __future__ import annotations
 
@@ -626,7 +631,8 @@ def cartesian_prod(*tensors):
         raise RuntimeError("cartesian_prod(): expects a non-empty TensorList")
     for t in tensors:
         if t.ndim != 1:
-            raise RuntimeError(f"cartesian_prod(): Expect a 1D vector, but got shape {list(t.shape)}")
+            raise RuntimeError(f"cartesian_prod(): Expect a 1D vector, but got shape "
+                               f"{list(t.shape)}")
     if len(tensors) == 1:
         return tensors[0]
     grids = meshgrid(*tensors, indexing="ij")
@@ -785,7 +791,8 @@ def rot90(input, k=1, dims=(0, 1)):
     check_tensor(input, "rot90")
     dims = list(dims)
     if len(dims) != 2:
-        raise RuntimeError(f"rot90(): expected total rotation dims == 2, but got dims = {len(dims)}")
+        raise RuntimeError(f"rot90(): expected total rotation dims == 2, but got dims = "
+                           f"{len(dims)}")
     if input.ndim < 2:
         raise RuntimeError(f"rot90(): expected total dims >= 2, but got total dims = {input.ndim}")
     d0, d1 = (_wrap_dim(d, input.ndim, "rot90") for d in dims)
@@ -803,12 +810,6 @@ def rot90(input, k=1, dims=(0, 1)):
 
 
 # ---------------------------------------------------------------------------- diagonals
-def _diag_len(shape, offset, d1, d2):
-    if offset >= 0:
-        return max(min(shape[d1], shape[d2] - offset), 0)
-    return max(min(shape[d1] + offset, shape[d2]), 0)
-
-
 def _diagonal_view(a, offset, d1, d2):
     """The diagonal of array `a` as a writable view (NumPy marks it read-only by default)."""
     out = _xp(a).diagonal(a, offset, d1, d2)
