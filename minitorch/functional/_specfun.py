@@ -152,7 +152,7 @@ def ndtri(p):
     """The inverse of the standard normal CDF: ndtri(p) = -sqrt(2) erfcinv(2p)."""
     if math.isnan(p) or p < 0.0 or p > 1.0:
         return NAN
-    return -SQRT_2 * erfcinv(2.0 * p)
+    return 0.0 - SQRT_2 * erfcinv(2.0 * p)   # 0.0 - (+0) keeps ndtri(0.5) = +0
 
 
 def ndtr(x):
@@ -276,6 +276,8 @@ def trigamma(x):
     psi'(x) = pi^2 / sin^2(pi x) - psi'(1 - x) (PyTorch's form, so poles agree)."""
     if math.isnan(x):
         return NAN
+    if x == INF:
+        return 0.0
     if x < 0.5:
         s = math.sin(math.pi * x)
         return (math.pi * math.pi) / (s * s) - zeta(2.0, 1.0 - x)

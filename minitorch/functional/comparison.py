@@ -163,9 +163,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     _close_args(input, other, rtol, atol, "isclose")
     a, b = input._data, other._data
     xp = _xp(a)
-    if a.dtype.kind == "b":
-        return _make(xp.asarray(a == b))
-    if a.dtype.kind in "iu":  # exact integer arithmetic: |a - b| <= atol + rtol |b|
+    if a.dtype.kind in "biu":  # exact integer arithmetic: |a - b| <= atol + rtol |b|
         diff = xp.abs(a.astype(np.float64) - b.astype(np.float64))
         return _make(xp.asarray(diff <= atol + rtol * xp.abs(b.astype(np.float64))))
     with np.errstate(invalid="ignore"):

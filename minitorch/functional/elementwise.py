@@ -268,6 +268,8 @@ def pow(input, exponent):
             if rt.np.kind in "iu" and exponent < 0:
                 raise RuntimeError("pow(): Integers to negative integer powers are not allowed.")
         return Pow.apply(input, exponent)
+    if _is_bool(input) and _is_bool(exponent):
+        raise NotImplementedError("pow(): \"pow\" not implemented for 'Bool'")
     a, b = binary_operands(input, exponent, "pow")
     return Pow.apply(a, b)
 
@@ -278,6 +280,8 @@ def true_divide(input, other):
 
 def remainder(input, other):
     """Python-style modulus (sign of the divisor): a - floor(a / b) * b; da = g, db = -g*floor(a/b)."""
+    if (_is_bool(input) or input.__class__ is bool) and (_is_bool(other) or other.__class__ is bool):
+        raise NotImplementedError("remainder(): \"remainder_cpu\" not implemented for 'Bool'")
     if input.__class__ is bool:  # a Python bool operand counts as 0 or 1 here (PyTorch)
         input = int(input)
     if other.__class__ is bool:
