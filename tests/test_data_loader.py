@@ -167,7 +167,7 @@ def test_random_split_seeded():
     d = [s.indices for s in random_split(ds, [0.2, 0.8], generator=g())]
     e = [s.indices for s in random_split(ds, [0.2, 0.8], generator=g())]
     assert d == e and [len(x) for x in d] == [10, 40]
-    assert minitorch.get_rng_state() == state   # a generator leaves the default one alone
+    assert minitorch.equal(minitorch.get_rng_state(), state)   # a generator leaves the default one alone
 
 
 def test_random_split_zero_length_warns_and_errors():
@@ -224,9 +224,9 @@ def test_default_collate_dtypes_follow_torch():
     assert default_collate([1, 2]).dtype == minitorch.int64
     assert default_collate([True]).dtype == minitorch.bool
     assert default_collate([np.float32(1)]).dtype == minitorch.float32
-    # minitorch has no uint8: arrays of uint8 become int64 (torch keeps uint8)
+    # uint8 arrays (images) stay uint8, as in torch
     out = default_collate([np.array([1, 255], np.uint8)])
-    assert out.dtype == minitorch.int64 and out.tolist() == [[1, 255]]
+    assert out.dtype == minitorch.uint8 and out.tolist() == [[1, 255]]
 
 
 def test_default_collate_keeps_the_graph():
@@ -344,7 +344,7 @@ def test_shuffle_with_generator():
     b1, b2 = labels_of(b), labels_of(b)
     assert (a1, a2) == (b1, b2) and a1 != a2
     assert sorted(a1) == list(range(40))
-    assert minitorch.get_rng_state() == state
+    assert minitorch.equal(minitorch.get_rng_state(), state)
     # a different seed, a different order
     c = DataLoader(ds, batch_size=16, shuffle=True, generator=minitorch.Generator().manual_seed(8))
     assert labels_of(c) != a1
