@@ -573,10 +573,13 @@ def test_errors_are_torchs(which):
             fn()
 
 
-def test_unsupported_options_say_so():
-    """proj_size (LSTM projections) is not implemented: a clear error naming it."""
-    with pytest.raises((NotImplementedError, ValueError), match="proj_size"):
-        mnn.LSTM(3, 4, proj_size=2)
+def test_invalid_proj_size_says_so():
+    """proj_size must be smaller than hidden_size, as PyTorch requires: a clear error
+    naming it (the projections themselves are checked in tests/test_rnn_packing.py)."""
+    with pytest.raises(ValueError, match="proj_size"):
+        torch.nn.LSTM(3, 4, proj_size=4)
+    with pytest.raises(ValueError, match="proj_size"):
+        mnn.LSTM(3, 4, proj_size=4)
 
 
 def test_dtype_mismatch_is_an_error():
