@@ -247,6 +247,24 @@ CASES = {
     "broadcast_shapes": lambda lib: tuple(lib.broadcast_shapes((2, 1, 4), (3, 1), 4)),
     "broadcast_shapes_empty": lambda lib: tuple(lib.broadcast_shapes()),
     "hstack_2d": lambda lib: lib.hstack([M(lib), M(lib)[:, :1]]),
+    # keyword spellings PyTorch takes
+    "reshape_kw": lambda lib: A(lib).reshape(shape=(4, 6)),
+    "reshape_fn_kw": lambda lib: lib.reshape(A(lib), shape=(-1,)),
+    "view_kw": lambda lib: A(lib).view(size=(6, 4)),
+    "permute_kw": lambda lib: A(lib).permute(dims=(1, 2, 0)),
+    "permute_fn_kw": lambda lib: lib.permute(A(lib), dims=[2, 1, 0]),
+    "expand_kw": lambda lib: V(lib).expand(size=(2, 4)),
+    "repeat_kw": lambda lib: M(lib).repeat(repeats=(2, 1)),
+    "flip_kw": lambda lib: A(lib).flip(dims=(0, 2)),
+    "flip_fn_kw": lambda lib: lib.flip(A(lib), dims=[1]),
+    "tile_kw": lambda lib: lib.tile(M(lib), dims=(2,)),
+    "tile_method_kw": lambda lib: M(lib).tile(dims=(2, 1)),
+    "swapaxes_kw": lambda lib: lib.swapaxes(A(lib), axis0=0, axis1=2),
+    "swapdims_kw": lambda lib: A(lib).swapdims(dim0=0, dim1=1),
+    "view_dtype_same_size": lambda lib: lib.tensor([1.0, -2.0]).view(lib.int32),
+    "view_dtype_smaller": lambda lib: lib.tensor([[1, 2], [3, 4]], dtype=lib.int64).view(lib.int32),
+    "view_dtype_larger": lambda lib: lib.tensor([[1, 2, 3, 4]], dtype=lib.int32).view(lib.int64),
+    "view_dtype_kw": lambda lib: lib.tensor([1.5]).view(dtype=lib.int32),
     # as_strided and the *_copy family
     "as_strided": lambda lib: lib.as_strided(M(lib), (2, 2), (1, 2), 1),
     "as_strided_windows": lambda lib: V(lib).as_strided((3, 2), (1, 1)),
@@ -358,6 +376,10 @@ ERRORS = {
     "H_3d": (lambda lib: A(lib).H, RuntimeError),
     "mH_1d": (lambda lib: V(lib).mH, RuntimeError),
     "broadcast_shapes_bad": (lambda lib: lib.broadcast_shapes((2, 3), (4,)), RuntimeError),
+    "view_dtype_indivisible": (lambda lib: lib.tensor([1, 2, 3], dtype=lib.int32).view(lib.int64),
+                               RuntimeError),
+    "view_dtype_noncontiguous": (lambda lib: lib.zeros(4, 4, dtype=lib.int32).t().view(lib.int64),
+                                 RuntimeError),
     "as_strided_out_of_bounds": (lambda lib: lib.as_strided(M(lib), (2, 2), (1, 20)), RuntimeError),
     "as_strided_lengths": (lambda lib: lib.as_strided(M(lib), (2, 2), (1,)), RuntimeError),
     "fliplr_1d": (lambda lib: lib.fliplr(V(lib)), RuntimeError),
@@ -458,3 +480,11 @@ def test_as_strided_scatter_gradients_by_finite_differences():
     assert gradgradcheck(fn, (a, s))
     (g,) = minitorch.autograd.grad(fn(a, s).sum(), [a])
     assert g.tolist() == [[1, 0, 0, 1], [1, 0, 0, 1], [1, 1, 1, 1]]
+
+
+def test_view_dtype_shares_memory():
+    x = minitorch.zeros(2, dtype=minitorch.int32)
+    y = x.view(minitorch.float32)
+    with minitorch.no_grad():
+        y.fill_(1.0)
+    assert x.tolist() == [1065353216, 1065353216]

@@ -57,24 +57,62 @@ def _infer_shape(shape, numel, fn):
     return shape
 
 
-def reshape(input, *shape):
-    shape = parse_shape(shape, "reshape")
+def _sizes(args, kw, name, fn):
+    """f(2, 3), f((2, 3)) or f(name=(2, 3)) -> the sizes (PyTorch takes all three)."""
+    if kw is None:
+        return args
+    if args:
+        raise TypeError(f"{fn}(): got sizes both positionally and as '{name}='")
+    return (kw,)
+
+
+def reshape(input, *shape_args, shape=None):
+    """input with a new shape of the same number of elements (one size may be -1); a view
+    when the memory layout allows."""
+    shape = parse_shape(_sizes(shape_args, shape, "shape", "reshape"), "reshape")
     d = input._data
     if shape == d.shape:
         return input
     return Reshape.apply(input, _infer_shape(shape, d.size, "reshape"))
 
 
-def view(input, *shape):
+def view(input, *shape, size=None, dtype=None):
     """Like reshape. (NumPy decides whether a copy is needed; minitorch does not raise
     where PyTorch's view would on a non-viewable stride pattern.)"""
-    if len(shape) == 1 and (isinstance(shape[0], _dt.dtype) or isinstance(shape[0], type)):
-        raise NotImplementedError("view(dtype) reinterpretation is not supported; use .to(dtype)")
+    if dtype is not None:
+        shape = (dtype,)
+    shape = _sizes(shape, size, "size", "view")
+    if len(shape) == 1 and (isinstance(shape[0], (_dt.dtype, np.dtype)) or
+                            isinstance(shape[0], type)):
+        return _view_dtype(input, shape[0])
     shape = parse_shape(shape, "view")
     d = input._data
     if shape == d.shape:
         return Reshape.apply(input, shape)
     return Reshape.apply(input, _infer_shape(shape, d.size, "view"))
+
+
+def _view_dtype(input, dtype):
+    """The same bytes read as another dtype (NumPy's ndarray.view): a view sharing memory,
+    outside the graph (PyTorch does not differentiate a reinterpretation either). With a
+    different item size the last dim shrinks or grows, and must be contiguous."""
+    from ..tensor import _make
+    d = _dt.to_dtype(dtype, "view")
+    a = input._data
+    if d.np.itemsize != a.dtype.itemsize:
+        if a.ndim == 0:
+            raise RuntimeError(f"view(): self.dim() cannot be 0 to view {input.dtype} as {d} "
+                               "(different element sizes)")
+        if a.strides[-1] != a.itemsize:
+            raise RuntimeError("view(): self.stride(-1) must be 1 to view a tensor as a dtype "
+                               "with a different element size")
+        if (a.shape[-1] * a.itemsize) % d.np.itemsize:
+            raise RuntimeError(f"view(): self.size(-1) must be divisible by "
+                               f"{d.np.itemsize // a.itemsize or 1} to view {input.dtype} as {d}")
+    out = _make(a.view(d.np))
+    out._vc = input._vc
+    out._base = input if input._base is None else input._base
+    return out
 
 
 def flatten(input, start_dim=0, end_dim=-1):
@@ -149,8 +187,9 @@ class Permute(Function):
         return g.permute(tuple(inv))
 
 
-def permute(input, *dims):
-    dims = parse_shape(dims, "permute")
+def permute(input, *dims_args, dims=None):
+    """input with its dims reordered (a view): out.shape[i] = input.shape[dims[i]]."""
+    dims = parse_shape(_sizes(dims_args, dims, "dims", "permute"), "permute")
     n = input.ndim
     if len(dims) != n:
         raise RuntimeError(f"permute(): number of dims don't match in permute: got {len(dims)} "
@@ -176,7 +215,12 @@ def transpose(input, dim0, dim1):
     return permute(input, perm)
 
 
-swapaxes = swapdims = transpose
+swapdims = transpose
+
+
+def swapaxes(input, axis0, axis1):
+    """transpose() with NumPy's argument names."""
+    return transpose(input, axis0, axis1)
 
 
 def t(input):
@@ -220,8 +264,9 @@ class Expand(Function):
         return sum_to(g, input_shape(ctx, 0))
 
 
-def expand(input, *sizes):
-    sizes = parse_shape(sizes, "expand")
+def expand(input, *sizes, size=None):
+    """input broadcast to `sizes` (-1 keeps a dim; new dims go in front): a read-only view."""
+    sizes = parse_shape(_sizes(sizes, size, "size", "expand"), "expand")
     shape = input._data.shape
     if len(sizes) < len(shape):
         raise RuntimeError(f"expand(): the number of sizes provided ({len(sizes)}) must be "
@@ -285,8 +330,9 @@ class Repeat(Function):
         return g.reshape(shape)
 
 
-def repeat(input, *sizes):
-    reps = parse_shape(sizes, "repeat")
+def repeat(input, *sizes, repeats=None):
+    """input tiled `sizes` times along each dim (leading sizes add new dims)."""
+    reps = parse_shape(_sizes(sizes, repeats, "repeats", "repeat"), "repeat")
     if len(reps) < input.ndim:
         raise RuntimeError("repeat(): Number of dimensions of repeat dims can not be smaller "
                            f"than number of dimensions of tensor ({len(reps)} < {input.ndim})")
@@ -461,8 +507,9 @@ class Flip(Function):
         return Flip.apply(g, ctx.dims)
 
 
-def flip(input, *dims):
-    dims = parse_shape(dims, "flip")
+def flip(input, *dims_args, dims=None):
+    """input reversed along `dims` (a view)."""
+    dims = parse_shape(_sizes(dims_args, dims, "dims", "flip"), "flip")
     dims = tuple(_wrap_dim(d, input.ndim, "flip") for d in dims)
     if len(set(dims)) != len(dims):
         raise RuntimeError(f"flip(): dims has duplicates: {list(dims)}")
@@ -776,10 +823,10 @@ def _repeat_counts(counts, output_size):
     return _make_like(_xp(counts._data).asarray(idx))
 
 
-def tile(input, *dims):
+def tile(input, *dims_args, dims=None):
     """repeat() with `dims` padded with leading 1s to the input's rank (NumPy's tile)."""
     check_tensor(input, "tile")
-    reps = parse_shape(dims, "tile")
+    reps = parse_shape(_sizes(dims_args, dims, "dims", "tile"), "tile")
     reps = (1,) * (input.ndim - len(reps)) + reps
     return repeat(input, reps)
 
@@ -1213,7 +1260,7 @@ TENSOR_METHODS = {
     "tensor_split": tensor_split, "hsplit": hsplit, "vsplit": vsplit, "dsplit": dsplit,
     "split_with_sizes": split_with_sizes, "unfold": unfold, "take": take,
     "take_along_dim": take_along_dim, "diff": diff, "transpose": transpose,
-    "swapaxes": transpose, "swapdims": transpose, "squeeze": squeeze, "narrow": narrow,
+    "swapaxes": swapaxes, "swapdims": transpose, "squeeze": squeeze, "narrow": narrow,
     "split": split, "unflatten": unflatten,
     "H": property(lambda self: _matrix_transpose(self, "H")),
     "mH": property(lambda self: _batch_transpose(self, "mH")),
