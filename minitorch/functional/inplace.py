@@ -302,8 +302,8 @@ clamp_min clamp_max clip conj_physical pow remainder fmod floor_divide atan2 arc
 copysign heaviside nextafter ldexp xlogy igamma igammac gcd lcm lerp addcmul addcdiv
 multiply subtract divide true_divide eq ne lt le gt ge greater greater_equal less
 less_equal not_equal logical_and logical_or logical_xor logical_not bitwise_and bitwise_or
-bitwise_xor bitwise_not bitwise_left_shift bitwise_right_shift tril triu cumsum cumprod
-""".split()
+bitwise_xor bitwise_not bitwise_left_shift bitwise_right_shift tril triu
+""".split()  # (cumsum_ and cumprod_ live with the reductions)
 
 _METHODS_FAMILY = {n + "_": _family(n + "_") for n in _FAMILY}
 globals().update(_METHODS_FAMILY)
@@ -466,7 +466,8 @@ EXPORTS = [
     "abs_", "neg_", "negative_", "exp_", "exp2_", "expm1_", "log_", "log2_", "log10_",
     "log1p_", "sqrt_", "rsqrt_", "reciprocal_", "square_", "sin_", "cos_", "tan_", "asin_",
     "acos_", "atan_", "sinh_", "cosh_", "tanh_", "asinh_", "acosh_", "atanh_", "arcsin_",
-    "arccos_", "arctan_", "arcsinh_", "arccosh_", "arctanh_", "sigmoid_", "relu_", "logit_",
+    "arccos_", "arctan_", "arcsinh_", "arccosh_", "arctanh_", "sigmoid_", "logit_",
+    "relu_",  # (activation.py may export its own; the two agree)
     "erf_", "erfc_", "i0_", "sinc_", "deg2rad_", "rad2deg_", "floor_", "ceil_", "round_",
     "trunc_", "fix_", "frac_", "nan_to_num_", "clamp_", "clamp_min_", "clamp_max_", "clip_",
     "conj_physical_", "ldexp_", "xlogy_", "gcd_", "lcm_", "fill_", "zero_", "resize_as_",
