@@ -287,6 +287,7 @@ CASES = {
     "split_with_sizes_copy": lambda lib: lib.split_with_sizes_copy(A(lib), [1, 2], 1),
     "unfold_copy": lambda lib: lib.unfold_copy(A(lib), 2, 2, 2),
     "alias_copy": lambda lib: lib.alias_copy(M(lib)),
+    "clone_fn": lambda lib: lib.clone(M(lib).t()),
     "unsafe_split": lambda lib: lib.unsafe_split(A(lib), 2, 2),
     "unsafe_chunk": lambda lib: lib.unsafe_chunk(A(lib), 2, 1),
     "unsafe_split_with_sizes": lambda lib: lib.unsafe_split_with_sizes(A(lib), [3, 1], -1),

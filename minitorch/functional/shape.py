@@ -1356,6 +1356,12 @@ def slice_copy(input, dim=0, start=None, end=None, step=1):
     return input[(slice(None),) * d + (slice(start, end, step),)].clone()
 
 
+def clone(input, *, memory_format=None):
+    """torch.clone: a copy of input (Tensor.clone), differentiable."""
+    check_tensor(input, "clone")
+    return input.clone()
+
+
 def alias_copy(input):
     """A copy of input (PyTorch's alias, as a new tensor)."""
     return input.clone()
@@ -1398,7 +1404,7 @@ EXPORTS += [
     "select_copy", "diagonal_copy", "expand_copy", "permute_copy", "t_copy", "transpose_copy",
     "squeeze_copy", "unsqueeze_copy", "view_copy", "unbind_copy", "split_copy",
     "split_with_sizes_copy", "unfold_copy", "unsafe_split", "unsafe_chunk",
-    "unsafe_split_with_sizes", "fliplr", "flipud",
+    "unsafe_split_with_sizes", "fliplr", "flipud", "clone",
 ]
 TENSOR_METHODS.update({
     "as_strided": as_strided, "as_strided_scatter": as_strided_scatter, "fliplr": fliplr,
