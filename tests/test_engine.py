@@ -789,6 +789,7 @@ class MulAdd(Function):
 
 class MyExp(Function):
     """Saves its output: the gradient is g * out."""
+    forward_takes_arrays = True   # forward written on NumPy arrays
 
     @staticmethod
     def forward(ctx, x):
@@ -872,6 +873,7 @@ def test_custom_function_double_backward_through_inputs():
 
 def test_mark_non_differentiable():
     class SortWithIdx(Function):
+        forward_takes_arrays = True   # forward written on NumPy arrays
         @staticmethod
         def forward(ctx, x):
             idx = np.argsort(x, axis=-1)

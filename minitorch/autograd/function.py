@@ -17,6 +17,13 @@ and is called as ``Exp.apply(tensor)``. Forward works on raw arrays; backward re
 returns Tensors built from differentiable operations, so the backward pass can itself be
 differentiated (``create_graph=True``).
 
+A Function written for PyTorch works too: its forward receives the input Tensors (with
+grad mode off) and returns Tensors, as in PyTorch (``input.clamp(min=0)``,
+``ctx.save_for_backward(input)``). Which kind a class is gets decided once, when it is
+defined: minitorch's own Functions, and user Functions whose forward uses the array idiom
+(``get_array_module``, an ``xp`` module), take arrays; any other user Function takes Tensors.
+Set ``forward_takes_arrays = True`` or ``False`` on the class to choose.
+
 The `ctx` object is the graph node: ``y.grad_fn`` is the ctx that made ``y``. Arrays saved
 with ``save_for_backward`` that *are* an input or an output come back as that input or
 output Tensor (connected to the graph), so second derivatives flow through them; any other
@@ -94,6 +101,14 @@ class Function:
         """Declare outputs (by their arrays) that carry no gradient, like argmax indices."""
         self._non_diff = arrays
 
+    def mark_dirty(self, *tensors):
+        """PyTorch's declaration that forward changed these inputs in place. minitorch
+        tracks in-place changes with version counters already, so nothing more is needed."""
+
+    def set_materialize_grads(self, value: bool):
+        """Accepted for PyTorch code. minitorch always gives backward a gradient for every
+        output (zeros for the unused ones), which is what PyTorch's default does."""
+
     # Whether Python numbers among the inputs show in next_functions as (None, 0) after the
     # tensors, as PyTorch shows its "wrapped numbers" (set for add, sub, mul, div).
     _shows_numbers = False
@@ -144,6 +159,23 @@ class Function:
         """Not supported: register hooks on tensors instead."""
         raise NotImplementedError("register hooks on tensors (Tensor.register_hook)")
 
+    # ----------------------------------------------------------------- two kinds of forward
+    # minitorch's own Functions (and user Functions in that style) get the inputs' arrays
+    # and return arrays: the fast, device-agnostic path. A Function written for PyTorch
+    # gets the input Tensors themselves and returns Tensors, as PyTorch does. Decided once
+    # per class, when it is defined (see __init_subclass__); set it on a class to choose.
+    forward_takes_arrays = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "forward_takes_arrays" not in cls.__dict__ and "forward" in cls.__dict__:
+            cls.forward_takes_arrays = _writes_array_style(cls)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        """PyTorch 2's other style: ``forward(*inputs)`` without ctx, then this."""
+        raise NotImplementedError
+
     # ----------------------------------------------------------------- the call
     @classmethod
     def apply(cls, *args, **kwargs):
@@ -155,6 +187,8 @@ class Function:
         if _hooked:
             from ._hooks import hooked_apply
             return hooked_apply(cls, args, kwargs)
+        if not cls.forward_takes_arrays:
+            return _apply_on_tensors(cls, args, kwargs)
         # the arrays for forward; whether any input requires grad; one array type (device)
         arrays = []
         need = False
@@ -211,6 +245,105 @@ class Function:
 
 
 _new = object.__new__
+
+
+def _writes_array_style(cls) -> bool:
+    """Whether a Function subclass's forward is written on arrays.
+
+    minitorch's own Functions are. A user's Function is, when its forward uses the array
+    idiom of minitorch's README (``get_array_module``, an ``xp`` module); otherwise it is
+    PyTorch code, whose forward works on Tensors."""
+    if (cls.__module__ or "").startswith("minitorch."):
+        return True
+    import inspect
+    import re
+    try:
+        src = inspect.getsource(cls.forward)
+    except (OSError, TypeError):
+        return False
+    return bool(re.search(r"get_array_module|\bxp\s*[.=]|\bcupy\b", src))
+
+
+def _apply_on_tensors(cls, args, kwargs):
+    """``apply`` for a Function written as in PyTorch: forward runs with grad mode off on
+    the input Tensors and returns Tensors (or arrays); what it saves are Tensors. The
+    outputs are then recorded as for any Function."""
+    arrays = []
+    need = False
+    first_type = None
+    for a in args:
+        if isinstance(a, Tensor):
+            data = a._data
+            if first_type is None:
+                first_type = type(data)
+            elif type(data) is not first_type:
+                _raise_device_mismatch(cls, args)
+            arrays.append(data)
+            need = need or a._rg
+        else:
+            arrays.append(a)
+    ctx = _new(cls)
+    ctx._fwd_args = args
+    with grad_mode.no_grad():
+        if "setup_context" in _overridden(cls) and not _takes_ctx(cls.forward):
+            raw = cls.forward(*args, **kwargs)
+            cls.setup_context(ctx, args, raw)
+        else:
+            raw = cls.forward(ctx, *args, **kwargs)
+    multi = isinstance(raw, tuple)
+    outs_in = raw if multi else (raw,)
+    outs = tuple(o._data if isinstance(o, Tensor) else o for o in outs_in)
+    if not all(type(o) is _ndarray for o in outs):
+        outs = _coerce_outputs(ctx, outs, arrays)
+    # saved Tensors: an output becomes its array (so saved_tensors gives the recorded
+    # output, connected to the graph); inputs and other Tensors stay themselves
+    if ctx._to_save:
+        ctx._to_save = tuple(_saved_as(s, args, outs) for s in ctx._to_save)
+    if ctx._non_diff:
+        ctx._non_diff = tuple(t._data if isinstance(t, Tensor) else t for t in ctx._non_diff)
+    if need and _STATE.enabled:
+        results = _record(ctx, args, arrays, outs)
+    else:
+        results = tuple(_make(o) for o in outs)
+    return results if multi else results[0]
+
+
+def _saved_as(s, args, outs):
+    if isinstance(s, Tensor):
+        if any(s is a for a in args):
+            return s
+        for o in outs:
+            if s._data is o:
+                return o
+    return s
+
+
+def _overridden(cls):
+    return {name for klass in cls.__mro__ if klass is not Function for name in vars(klass)}
+
+
+def _takes_ctx(forward) -> bool:
+    import inspect
+    try:
+        params = list(inspect.signature(forward).parameters)
+    except (TypeError, ValueError):
+        return True
+    return bool(params) and params[0] == "ctx"
+
+
+def once_differentiable(backward):
+    """PyTorch's decorator for a backward that is not itself differentiable: it runs
+    with grad mode off (a second derivative through it is then zero, not wrong)."""
+    import functools
+
+    @functools.wraps(backward)
+    def wrapper(ctx, *grads):
+        with grad_mode.no_grad():
+            return backward(ctx, *grads)
+    return wrapper
+
+
+FunctionCtx = Function  # the type of ``ctx`` (PyTorch: torch.autograd.function.FunctionCtx)
 
 
 class AccumulateGrad:
