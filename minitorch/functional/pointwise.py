@@ -1512,6 +1512,26 @@ def _check_value(value, fn, *tensors):
                            "floating point number.")
 
 
+# ============================================================================ no-derivative specials
+def special_nondiff(name: str, input, n=None):
+    """torch.special's functions without a derivative (Bessel J/Y/K, Airy Ai, spherical
+    j0, the orthogonal polynomials P_n(x)): values only, in PyTorch's result dtype (the
+    default float for integer inputs); `n` may be a Tensor or a number, as may `input`
+    when `n` is a Tensor."""
+    if n is None:
+        check_tensor(input, name)
+        x = _as_float(input)
+        xp = _xp(x._data)
+        return _make(xp.asarray(_specfun.call(name, x._data)).astype(x._data.dtype, copy=False))
+    if not isinstance(input, Tensor) and not isinstance(n, Tensor):
+        raise TypeError(f"{name}(): at least one of 'input' and 'n' must be a Tensor")
+    a, b = binary_operands(input, n, name, float_result=True)
+    ref = a if isinstance(a, Tensor) else b
+    xp = _xp(ref._data)
+    out = _specfun.call(name, _data(a), _data(b))
+    return _make(xp.asarray(out).astype(ref._data.dtype, copy=False))
+
+
 # ============================================================================ registration
 __all__ = [
     # trigonometric and hyperbolic
