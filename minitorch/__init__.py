@@ -17,6 +17,9 @@ from .random import manual_seed, seed, initial_seed, Generator, get_rng_state, s
 from .creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty, zeros_like,
                        ones_like, full_like, empty_like, arange, linspace, eye, rand, randn,
                        randint, randperm, rand_like, randn_like, randint_like, bernoulli)
+from . import creation as _creation
+globals().update({_n: getattr(_creation, _n) for _n in _creation.TORCH_LEVEL})
+from .random import default_generator
 from .functional import *  # noqa: F401,F403
 from .functional import __dict__ as _fdict
 from . import functional

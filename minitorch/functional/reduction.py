@@ -1034,39 +1034,6 @@ EXPORTS = ["nansum", "nanmean", "count_nonzero", "cumprod", "cummax", "cummin", 
            "aminmax", "histc", "histogram", "bincount", "cov", "corrcoef", "trapezoid", "trapz",
            "cumulative_trapezoid", "renorm"]
 
-# Creation and sampling functions that live in minitorch/creation.py and minitorch/random.py
-# but that minitorch/__init__.py does not import by name (asarray, logspace, range, normal,
-# multinomial, the window functions, default_generator, ...) reach `minitorch.<name>`
-# through this list too. They are resolved lazily by the module __getattr__ below (PEP 562),
-# so that `range` here stays Python's builtin inside this file and functional/ does not
-# import creation.py at import time.
-_ELSEWHERE = {"default_generator": "random"}
-_ELSEWHERE.update({name: "creation" for name in (
-    "asarray", "frombuffer", "scalar_tensor", "empty_strided", "range", "logspace",
-    "tril_indices", "triu_indices", "hann_window", "hamming_window", "blackman_window",
-    "bartlett_window", "kaiser_window", "normal", "multinomial", "poisson", "binomial",
-    "preserve_format", "contiguous_format", "channels_last", "channels_last_3d",
-    "memory_format")})
-EXPORTS += list(_ELSEWHERE)
-
-
-def __getattr__(name):
-    where = _ELSEWHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-    return getattr(importlib.import_module("minitorch." + where), name)
-
-
-def _creation_method(name):
-    """Tensor.<name> for a sampler defined in minitorch/creation.py (imported on first use)."""
-    def method(self, *args, **kwargs):
-        from .. import creation
-        return creation.TENSOR_METHODS[name](self, *args, **kwargs)
-    method.__name__ = name
-    method.__qualname__ = "Tensor." + name
-    return method
-
 
 # name -> function attached to Tensor as a method (see minitorch/_tensor_methods.py)
 TENSOR_METHODS = {
@@ -1076,7 +1043,3 @@ TENSOR_METHODS = {
     "cumsum_": cumsum_, "cumprod_": cumprod_, "cov": cov, "corrcoef": corrcoef,
     "renorm": renorm, "renorm_": renorm_,
 }
-# the in-place samplers and Tensor.bernoulli / Tensor.multinomial (minitorch/creation.py)
-TENSOR_METHODS.update({name: _creation_method(name) for name in (
-    "random_", "exponential_", "bernoulli_", "cauchy_", "log_normal_", "geometric_",
-    "bernoulli", "multinomial")})
