@@ -193,7 +193,9 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
     arr = _to_array(data, "tensor", None if d is None else d.np)
     xp = backend.get_array_module(arr)
     arr = _supported(xp.array(arr, dtype=None if d is None else d.np, copy=True), "tensor")
-    return _finish(arr, _data_device(data, dev, device), requires_grad, "tensor")
+    t = _finish(arr, _data_device(data, dev, device), requires_grad, "tensor")
+    # bfloat16 (stored as float32) rounds its values; the leaf keeps requires_grad
+    return t if d is None else _dt.finish_cast(t, d)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -209,7 +211,8 @@ def as_tensor(data, dtype=None, device=None):
     if d is not None and arr.dtype != d.np:
         arr = arr.astype(d.np)
     arr = _supported(arr, "as_tensor")
-    return _finish(arr, _data_device(data, dev, device), False, "as_tensor")
+    t = _finish(arr, _data_device(data, dev, device), False, "as_tensor")
+    return t if d is None else _dt.finish_cast(t, d)
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):

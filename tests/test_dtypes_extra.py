@@ -308,3 +308,25 @@ def test_legacy_cuda_type_needs_a_gpu():
         pytest.skip("a GPU is present")
     with pytest.raises(RuntimeError, match="CuPy|CUDA"):
         minitorch.cuda.FloatTensor(2)
+
+
+def test_narrow_integer_scalars_wrap_like_torch():
+    for dt, value, op in [("uint8", 300, "add"), ("uint8", -300, "sub"), ("int8", 200, "mul"),
+                          ("int16", 70000, "add"), ("uint8", 256 * 3 + 1, "add")]:
+        a = np.array([120, 3, 0], dtype=dt)
+        got = getattr(minitorch, op)(minitorch.tensor(a), value)
+        want = getattr(torch, op)(torch.tensor(a), value)
+        assert str(got.dtype).split(".")[-1] == str(want.dtype).split(".")[-1]
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_tensor_and_as_tensor_round_bfloat16_as_torch():
+    import warnings
+    vals = [1.0001, 3.14159, -2.71828, 1e-3]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for make in ("tensor", "as_tensor"):
+            got = getattr(minitorch, make)(vals, dtype=minitorch.bfloat16)
+            want = getattr(torch, make)(vals, dtype=torch.bfloat16).float()
+            np.testing.assert_array_equal(got.numpy(), want.numpy())
+        assert minitorch.tensor(vals, dtype=minitorch.bfloat16, requires_grad=True).requires_grad

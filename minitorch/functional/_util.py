@@ -117,8 +117,23 @@ def _scalar_as(value, np_dtype):
     if kind == "f":
         return float(value)
     if kind in "iu":
-        return int(value) if not isinstance(value, float) else value
+        if isinstance(value, float):
+            return value
+        return _wrap_int(int(value), np_dtype)
     return value
+
+
+def _wrap_int(value: int, np_dtype) -> int:
+    """A Python int outside a narrow integer dtype's range wraps around, as PyTorch casts
+    it (uint8 tensor + 300 adds 44); NumPy would raise OverflowError instead."""
+    np_dtype = np.dtype(np_dtype)
+    if np_dtype.itemsize >= 8:
+        return value
+    info = np.iinfo(np_dtype)
+    if info.min <= value <= info.max:
+        return value
+    span = 1 << (8 * np_dtype.itemsize)
+    return (value - info.min) % span + info.min
 
 
 def _raise_operand(fn, x):
