@@ -526,9 +526,33 @@ sin = _unary(Sin, "sin")
 cos = _unary(Cos, "cos")
 tanh = _unary(Tanh, "tanh")
 sigmoid = _unary(Sigmoid, "sigmoid")
-abs = _unary(Abs, "abs", float_only=False)
-sign = _unary(Sign, "sign", float_only=False)
-relu = _unary(Relu, "relu", float_only=False)
+_abs = _unary(Abs, "abs", float_only=False)
+_sign = _unary(Sign, "sign", float_only=False)
+_relu = _unary(Relu, "relu", float_only=False)
+
+
+def abs(input):
+    """|x| (integers stay integers; bool tensors are refused, as in PyTorch)."""
+    if isinstance(input, Tensor) and input._data.dtype == np.bool_:
+        raise NotImplementedError("abs(): \"abs_cpu\" not implemented for 'Bool'")
+    return _abs(input)
+
+
+def sign(input):
+    """-1, 0 or 1 by the sign of x (a bool tensor is its own sign)."""
+    if isinstance(input, Tensor) and input._data.dtype == np.bool_:
+        return _make(input._data.copy())
+    return _sign(input)
+
+
+def relu(input):
+    """max(x, 0) (bool tensors are refused, as in PyTorch)."""
+    if isinstance(input, Tensor) and input._data.dtype == np.bool_:
+        raise RuntimeError("relu(): Boolean inputs not supported for relu")
+    return _relu(input)
+
+
+abs.__doc__, sign.__doc__, relu.__doc__ = Abs.__doc__, Sign.__doc__, Relu.__doc__
 
 
 # ============================================================================ clamp & co
