@@ -168,7 +168,7 @@ _METHODS = {
     "matmul": L.matmul, "mm": L.mm, "bmm": L.bmm, "dot": L.dot, "outer": L.outer,
     # shape
     "reshape": S.reshape, "view": S.view, "flatten": S.flatten, "unflatten": S.unflatten,
-    "permute": S.permute, "transpose": S.transpose, "swapaxes": S.transpose,
+    "permute": S.permute, "transpose": S.transpose, "swapaxes": S.swapaxes,
     "swapdims": S.transpose, "t": S.t, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze,
     "expand": S.expand, "expand_as": S.expand_as, "broadcast_to": S.broadcast_to,
     "repeat": S.repeat, "split": S.split, "chunk": S.chunk, "unbind": S.unbind,
@@ -352,17 +352,40 @@ def _type(self, dtype=None, non_blocking=False, **kwargs):
     return to(self, dtype=d, device=dev)
 
 
-def uniform_(self, a=0.0, b=1.0, *, generator=None):
-    """Fill with draws from U(a, b) (an initializer: no gradient)."""
+def uniform_(self, a=0.0, b=1.0, *, generator=None, **kwargs):
+    """Fill with draws from U(a, b) (an initializer: no gradient). PyTorch's keyword
+    names ``from``/``to`` are accepted too."""
     from . import random
+    a = kwargs.pop("from", a)
+    b = kwargs.pop("to", b)
+    if kwargs:
+        raise TypeError(f"uniform_() got an unexpected keyword argument {next(iter(kwargs))!r}")
+    _check_sampler_target(self, "uniform_", "check_uniform_bounds")
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
+                           f"from={a} > to={b}")
     return _fill_from(self, random.rng(generator).uniform(a, b, self._data.shape))
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fill with draws from N(mean, std^2) (an initializer: no gradient)."""
     from . import random
+    _check_sampler_target(self, "normal_", "normal_kernel_cpu")
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     vals = random.rng(generator).normal(mean, std, self._data.shape)
     return _fill_from(self, vals)
+
+
+def _check_sampler_target(self, fn, kernel):
+    """PyTorch's checks before an in-place draw: floating dtype, and no leaf that requires
+    grad while grad mode is on (initializers run under no_grad or on ``.data``)."""
+    if self._data.dtype.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for {self.dtype}: {fn}() '
+                                  "needs a floating-point tensor")
+    if self._rg and self.grad_fn is None and _STATE.enabled:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                           f"operation ({fn}).")
 
 
 def _fill_from(self, values):

@@ -444,3 +444,22 @@ def test_dlpack_exchange_with_torch_and_numpy():
     np.testing.assert_array_equal(back.numpy(), [0.0, 1.0, 2.0])
     assert minitorch.from_dlpack(np.arange(2)).dtype is minitorch.int64
     assert minitorch.from_dlpack(m) is m
+
+
+def test_uniform_and_normal_in_place_checks_as_torch():
+    for lib in (minitorch, torch):
+        w = lib.zeros(3, requires_grad=True)
+        with pytest.raises(RuntimeError, match="leaf Variable"):
+            w.uniform_()
+        with lib.no_grad():
+            w.uniform_(-0.1, 0.1)
+        assert float(w.detach().abs().max()) <= 0.1
+        w.data.normal_(0, 0.01)
+        with pytest.raises(RuntimeError, match="from=2"):
+            lib.zeros(3).uniform_(2, 1)
+        with pytest.raises(RuntimeError, match="std >= 0.0"):
+            lib.zeros(3).normal_(0, -1)
+        with pytest.raises(NotImplementedError):
+            lib.zeros(3, dtype=lib.long).uniform_()
+        x = lib.zeros(1000).uniform_(**{"from": 2.0, "to": 3.0})
+        assert 2.0 <= float(x.min()) and float(x.max()) < 3.0
