@@ -17,7 +17,9 @@ uses too, so poles and signs agree); I0/I1 by their power series for |x| < 20 an
 Hankel asymptotic series beyond; the regularized incomplete gamma by its series or
 continued fraction (Numerical Recipes 6.2); erfcx by exp(x^2) erfc(x) or its asymptotic
 series. Accuracy: about 1e-13 relative or better over float64's range (checked against
-SciPy and PyTorch in tests/test_special.py).
+SciPy and PyTorch in tests/test_special.py). The functions PyTorch gives no derivative
+(Bessel J/Y/K, Airy Ai, the orthogonal polynomials) follow PyTorch's own Cephes-based
+code (ATen/native/Math.h), coefficients included, so their values agree to the last bits.
 """
 from __future__ import annotations
 

@@ -266,7 +266,7 @@ def _apply_inplace(self, fn, compute, *others):
     if _recorded(self, fn, *others):
         return _record_compute(self, fn, compute)
     arr = self._data
-    if not arr.flags.writeable:
+    if not getattr(arr.flags, "writeable", True):  # (CuPy arrays have no such flag)
         raise RuntimeError(f"{fn}(): this tensor is a read-only view (from expand or "
                            "broadcast_to); clone() it before writing in place")
     with grad_mode.no_grad():

@@ -237,16 +237,8 @@ class Sinc(Function):
     def backward(ctx, g):
         x, = ctx.saved_tensors
         px = x * math.pi
-        d = (px * cos(px) - sin(px)) / (px * x)
+        d = (px * E.cos(px) - E.sin(px)) / (px * x)
         return g * E.where(x == 0, 0.0, d)
-
-
-def sin(x):
-    return E.sin(x)
-
-
-def cos(x):
-    return E.cos(x)
 
 
 # ============================================================================ exp and log
