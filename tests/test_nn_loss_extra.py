@@ -395,3 +395,30 @@ def test_adaptive_log_softmax_matches_torch(head_bias):
         m(xm, minitorch.from_numpy(np.array([0, 1, 2, 3, 4, 20])))
     with pytest.raises(ValueError, match="cutoffs should be a sequence"):
         nn.AdaptiveLogSoftmaxWithLoss(8, 20, [10, 4])
+
+
+# ------------------------------------------------------------------------------ linear + CE
+@pytest.mark.parametrize("kw", [dict(bias=True), dict(out_features=(3,), bias=True, label_smoothing=0.1),
+                                dict(ignore_index=2, reduction="sum")], ids=["bias", "kdim", "ignore"])
+def test_linear_cross_entropy_loss_matches_torch(kw):
+    t = torch.nn.LinearCrossEntropyLoss(4, 5, **kw).double()
+    m = nn.LinearCrossEntropyLoss(4, 5, **kw).double()
+    assert repr(m) == repr(t)
+    assert list(m.state_dict()) == list(t.state_dict())
+    m.load_state_dict(t.state_dict())
+    x = np.random.default_rng(0).standard_normal((6, 4))
+    y = np.random.default_rng(1).integers(0, 5, (6,) + kw.get("out_features", ()))
+    xm, xt = _pair(x, grad=True)
+    lm, lt = m(xm, minitorch.from_numpy(y)), t(xt, torch.from_numpy(y))
+    lm.backward()
+    lt.backward()
+    np.testing.assert_allclose(lm.item(), lt.item(), rtol=1e-12)
+    np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(m.linear.weight.grad.numpy(), t.linear.weight.grad.numpy(),
+                               rtol=1e-10, atol=1e-14)
+    # the chunking hints are accepted (the value is the same)
+    opts = nn.LinearCrossEntropyOptions(batch_chunk_size=2)
+    assert nn.LinearCrossEntropyLoss(4, 5, options=opts).options.batch_chunk_size == 2
+    with pytest.raises(RuntimeError, match="expected input with dimensionality 1 or 2"):
+        F.linear_cross_entropy(minitorch.randn(2, 3, 4), minitorch.randn(5, 4),
+                               minitorch.tensor([0, 1]))

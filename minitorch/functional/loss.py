@@ -37,7 +37,8 @@ __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy
            "poisson_nll_loss", "gaussian_nll_loss", "margin_ranking_loss",
            "hinge_embedding_loss", "cosine_embedding_loss", "soft_margin_loss",
            "multilabel_soft_margin_loss", "multilabel_margin_loss", "multi_margin_loss",
-           "triplet_margin_loss", "triplet_margin_with_distance_loss", "ctc_loss"]
+           "triplet_margin_loss", "triplet_margin_with_distance_loss", "ctc_loss",
+           "linear_cross_entropy"]
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -1083,3 +1084,49 @@ def _padded_targets(fn, targets, unbatched, tgt_len, n):
     mask = np.arange(out.shape[1])[None, :] >= tgt_len[:, None]  # host: as above
     out[mask] = 0
     return out
+
+
+
+# ============================================================================ linear + CE
+def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None,
+                         reduction="mean", ignore_index=None, label_smoothing=0.0, options=None):
+    """cross_entropy(linear(input, W, b), target) as one call (PyTorch 2.13): input (N, in)
+    or (in,); linear_weight (C, *out_features, in) gives logits (N, C, *out_features).
+    PyTorch may evaluate it in batch chunks to save memory (``options``); the value and
+    gradients are those of the plain composition, which is what minitorch computes."""
+    import math
+    from .linear import linear
+    fn = "linear_cross_entropy"
+    check_tensor(input, fn, "input")
+    check_tensor(linear_weight, fn, "linear_weight")
+    if input.ndim < 1 or input.ndim > 2:
+        raise RuntimeError(f"expected input with dimensionality 1 or 2, got {input.ndim}")
+    if linear_weight.ndim < 2:
+        raise RuntimeError(f"expected linear_weight with dimensionality at least 2, got "
+                           f"{linear_weight.ndim}")
+    batches = tuple(input.shape[:-1])
+    n_in = input.shape[-1]
+    if n_in != linear_weight.shape[-1]:
+        raise RuntimeError(f"expected equal input and linear_weight last dimensions "
+                           f"(in_features), got {n_in} and {linear_weight.shape[-1]}, "
+                           "respectively")
+    n_classes = linear_weight.shape[0]
+    out_features = tuple(linear_weight.shape[1:-1])
+    if linear_bias is not None and tuple(linear_bias.shape) != (n_classes, *out_features):
+        raise RuntimeError(f"expected linear_bias shape {(n_classes, *out_features)}, got "
+                           f"{tuple(linear_bias.shape)}")
+    if out_features and not batches:
+        raise RuntimeError(f"K-dimensional loss defined by linear_weight shape "
+                           f"{tuple(linear_weight.shape)} requires batched input, (N, {n_in}), "
+                           f"got unbatched input with shape {tuple(input.shape)}")
+    logits_shape = (*batches, n_classes, *out_features)
+    if tuple(target.shape) == logits_shape and ignore_index is not None:
+        raise RuntimeError("ignore_index cannot be specified when target contains "
+                           "probabilities")
+    ignore_index = -100 if ignore_index is None else ignore_index
+    n_out = math.prod(out_features) * n_classes
+    w = linear_weight.reshape(n_out, n_in) if out_features else linear_weight
+    b = linear_bias.reshape(n_out) if (linear_bias is not None and out_features) else linear_bias
+    logits = linear(input, w, b).reshape(logits_shape)
+    return cross_entropy(logits, target, weight=weight, reduction=reduction,
+                         ignore_index=ignore_index, label_smoothing=label_smoothing)

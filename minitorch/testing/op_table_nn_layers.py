@@ -401,3 +401,10 @@ add(
         x, 2, output_size=(3, 3, 2), return_indices=True, _random_samples=lib.tensor(_U3, dtype=x.dtype))),
           F((1, 2, 5, 6, 4), distinct)),
 )
+
+add(
+    _loss("linear_cross_entropy", lambda lib, x, w, b, t: _F(lib).linear_cross_entropy(x, w, t, linear_bias=b),
+          F((5, 4)), F((6, 4)), F((6,)), I((5,), 6)),
+    _loss("linear_cross_entropy_kdim_smooth", lambda lib, x, w, t: _F(lib).linear_cross_entropy(
+        x, w, t, label_smoothing=0.2, reduction="none"), F((3, 4)), F((5, 2, 4)), I((3, 2), 5)),
+)
