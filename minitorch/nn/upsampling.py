@@ -8,9 +8,10 @@ __all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
 
 
 class Upsample(Module):
-    """Resize (N, C, W) or (N, C, H, W) inputs to `size` or by `scale_factor` with
-    F.interpolate (mode 'nearest', 'nearest-exact', 'linear' or 'bilinear'). No
-    parameters; the same in train and eval mode."""
+    """Resize (N, C, W), (N, C, H, W) or (N, C, D, H, W) inputs to `size` or by
+    `scale_factor` with F.interpolate (mode 'nearest', 'nearest-exact', 'linear',
+    'bilinear', 'bicubic', 'trilinear' or 'area'). No parameters; the same in train and
+    eval mode."""
 
     def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
                  recompute_scale_factor=None):
