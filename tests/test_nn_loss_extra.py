@@ -422,3 +422,11 @@ def test_linear_cross_entropy_loss_matches_torch(kw):
     with pytest.raises(RuntimeError, match="expected input with dimensionality 1 or 2"):
         F.linear_cross_entropy(minitorch.randn(2, 3, 4), minitorch.randn(5, 4),
                                minitorch.tensor([0, 1]))
+
+
+def test_elementwise_mean_is_the_deprecated_name_of_mean():
+    x, y = minitorch.tensor([1.0, 2.0]), minitorch.tensor([0.0, 0.0])
+    with pytest.warns(UserWarning, match="elementwise_mean"):
+        assert F.mse_loss(x, y, reduction="elementwise_mean").item() == 2.5
+    with pytest.warns(UserWarning, match="elementwise_mean"):
+        assert nn.L1Loss(reduction="elementwise_mean")(x, y).item() == 1.5

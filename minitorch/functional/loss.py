@@ -56,6 +56,10 @@ def legacy_reduction(size_average, reduce) -> str:
 
 
 def check_reduction(reduction, fn: str) -> str:
+    if reduction == "elementwise_mean":   # PyTorch's pre-1.0 name, still accepted
+        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' "
+                      "instead.", UserWarning, stacklevel=3)
+        return "mean"
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{fn}(): argument 'reduction' must be one of 'none', 'mean' or "
                          f"'sum', got {reduction!r}")
