@@ -375,3 +375,35 @@ def test_float32_stays_float32_for_scalar_arguments():
                 minitorch.logit(x / 2, eps=1e-3), minitorch.rsub(x, 1.0), minitorch.special.zeta(x + 1, 2.0),
                 minitorch.deg2rad(x), minitorch.round(x, decimals=1), minitorch.mvlgamma(x + 2, 2)):
         assert out.dtype == minitorch.float32
+
+
+def test_gradient_forms_match_torch():
+    x = np.array([[1, 2, 4, 8, 16], [10, 20, 40, 80, 160], [3, 1, 4, 1, 5]])
+    for kw in ({}, {"spacing": 2.0}, {"spacing": [2.0, 0.5]}, {"dim": 1, "edge_order": 2},
+               {"dim": [0], "spacing": [3.0]}, {"dim": -1, "spacing": 0.25, "edge_order": 1}):
+        mine = minitorch.gradient(minitorch.tensor(x), **kw)
+        ref = torch.gradient(torch.tensor(x), **kw)
+        assert isinstance(mine, tuple) and len(mine) == len(ref)
+        for m, r in zip(mine, ref):
+            assert m.dtype == minitorch.float32
+            np.testing.assert_allclose(np.asarray(m), r.numpy(), rtol=1e-6, err_msg=str(kw))
+    coords = np.array([0.0, 0.5, 1.5, 1.75, 3.0])
+    for order in (1, 2):
+        mine = minitorch.gradient(minitorch.tensor(x * 1.0), spacing=(minitorch.tensor(coords),), dim=1,
+                                  edge_order=order)
+        ref = torch.gradient(torch.tensor(x * 1.0), spacing=(torch.tensor(coords),), dim=1, edge_order=order)
+        np.testing.assert_allclose(np.asarray(mine[0]), ref[0].numpy(), rtol=1e-12)
+    with pytest.raises(RuntimeError, match="at least edge_order\\+1"):
+        minitorch.gradient(minitorch.ones(2, 2), edge_order=2)
+    with pytest.raises(RuntimeError, match="list of length"):
+        minitorch.gradient(minitorch.ones(3, 3), spacing=[1.0])
+
+
+def test_complex_api_on_real_tensors():
+    x = minitorch.tensor([1.0, -2.0])
+    with pytest.raises(RuntimeError, match="non-complex"):
+        minitorch.imag(x)
+    assert minitorch.is_conj(x) is False and minitorch.is_neg(x) is False
+    assert x.is_conj() is False and x.is_neg() is False
+    assert minitorch.real(x) is x and minitorch.conj(x) is x and x.resolve_conj() is x
+    assert not minitorch.is_complex(x) and minitorch.is_floating_point(x)

@@ -1504,6 +1504,131 @@ def _check_value(value, fn, *tensors):
                            "floating point number.")
 
 
+# ============================================================================ gradient
+def gradient(input, *, spacing=1, dim=None, edge_order=1):
+    """Estimate the derivative of a sampled function along each of `dim` (all dims by
+    default) by finite differences, as numpy.gradient: central differences inside,
+    one-sided ones of order `edge_order` (1 or 2) at the ends. `spacing` is a number (the
+    same step everywhere), a list of numbers (one step per dim) or a list of 1-D
+    coordinate tensors (one per dim, for uneven grids). Returns a tuple with one tensor per
+    dim; differentiable (a composition of slices and arithmetic)."""
+    check_tensor(input, "gradient")
+    from ..tensor import _wrap_dim
+    if dim is None:
+        dims = list(range(input.ndim))
+    elif isinstance(dim, (list, tuple)):
+        dims = [_wrap_dim(d, input.ndim, "gradient") for d in dim]
+    else:
+        dims = [_wrap_dim(dim, input.ndim, "gradient")]
+    if edge_order not in (1, 2):
+        raise RuntimeError(f"torch.gradient only supports edge_order=1 and edge_order=2, got "
+                           f"{edge_order}")
+    steps = _gradient_spacing(spacing, dims, input, dim)
+    x = _as_float(input)
+    out = []
+    for d, h in zip(dims, steps):
+        if x.shape[d] < edge_order + 1:
+            raise RuntimeError("torch.gradient expected each dimension size to be at least "
+                               "edge_order+1")
+        out.append(_gradient_uniform(x, d, float(h), edge_order) if is_number(h)
+                   else _gradient_coordinates(x, d, h, edge_order))
+    return tuple(out)
+
+
+def _gradient_spacing(spacing, dims, input, dim):
+    if isinstance(spacing, Tensor) and spacing.ndim == 0:
+        spacing = spacing.item()
+    if is_number(spacing):
+        return [as_python_scalar(spacing)] * len(dims)
+    steps = list(spacing)
+    if len(steps) != len(dims):
+        what = (f"'self.dim() = {input.ndim}', since dim argument was not given" if dim is None
+                else f"the number of dims given ({len(dims)})")
+        raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar, or a "
+                           f"list of length equal to {what}, but got a list of length {len(steps)}")
+    out = []
+    for d, h in zip(dims, steps):
+        if isinstance(h, Tensor) and h.ndim == 0:
+            h = h.item()
+        if isinstance(h, Tensor):
+            if h.ndim != 1 or h.shape[0] != input.shape[d]:
+                raise RuntimeError(f"torch.gradient expected each tensor in spacing to be 1-D "
+                                   f"with {input.shape[d]} elements (the size of dim {d}), got "
+                                   f"shape {list(h.shape)}")
+            h = _as_float(h)
+        out.append(h)
+    return out
+
+
+def _gradient_uniform(x, d, h, edge_order):
+    """Step h: (f[i+1] - f[i-1]) / 2h inside; (f1 - f0) / h at the ends (order 1) or
+    (-3 f0 + 4 f1 - f2) / 2h (order 2)."""
+    n = x.shape[d]
+
+    def at(i, length=1):
+        return x.narrow(d, i, length)
+    inner = (at(2, n - 2) - at(0, n - 2)) / (2.0 * h)
+    if edge_order == 1:
+        first = (at(1) - at(0)) / h
+        last = (at(n - 1) - at(n - 2)) / h
+    else:
+        first = (at(0) * -1.5 + at(1) * 2.0 - at(2) * 0.5) / h
+        last = (at(n - 3) * 0.5 - at(n - 2) * 2.0 + at(n - 1) * 1.5) / h
+    from .shape import cat
+    return cat([first, inner, last], dim=d)
+
+
+def _gradient_coordinates(x, d, coords, edge_order):
+    """Uneven grid (NumPy's second-order formulas): with steps h1 = x_i - x_{i-1} and
+    h2 = x_{i+1} - x_i, f'_i = -h2/(h1 (h1+h2)) f_{i-1} + (h2-h1)/(h1 h2) f_i
+    + h1/(h2 (h1+h2)) f_{i+1}; the ends one-sided (order 1 or 2)."""
+    from .shape import cat
+    n = x.shape[d]
+    shape = [1] * x.ndim
+    shape[d] = -1
+
+    def at(i, length=1):
+        return x.narrow(d, i, length)
+
+    def c(t):  # a coefficient vector laid along dim d
+        return t.reshape(shape)
+    dx = coords[1:] - coords[:-1]
+    h1, h2 = dx[:-1], dx[1:]
+    a = -h2 / (h1 * (h1 + h2))
+    b = (h2 - h1) / (h1 * h2)
+    cc = h1 / (h2 * (h1 + h2))
+    inner = c(a) * at(0, n - 2) + c(b) * at(1, n - 2) + c(cc) * at(2, n - 2)
+    if edge_order == 1:
+        first = (at(1) - at(0)) / c(dx[:1])
+        last = (at(n - 1) - at(n - 2)) / c(dx[-1:])
+    else:
+        d1, d2 = dx[:1], dx[1:2]
+        first = (c(-(d1 * 2 + d2) / (d1 * (d1 + d2))) * at(0) + c((d1 + d2) / (d1 * d2)) * at(1)
+                 + c(-d1 / (d2 * (d1 + d2))) * at(2))
+        d1, d2 = dx[-2:-1], dx[-1:]
+        last = (c(d2 / (d1 * (d1 + d2))) * at(n - 3) + c(-(d2 + d1) / (d1 * d2)) * at(n - 2)
+                + c((d2 * 2 + d1) / (d2 * (d1 + d2))) * at(n - 1))
+    return cat([first, inner, last], dim=d)
+
+
+def imag(input):
+    """The imaginary part: an error for real tensors, as in PyTorch."""
+    check_tensor(input, "imag")
+    raise RuntimeError("imag(): imag is not implemented for tensors with non-complex dtypes.")
+
+
+def is_conj(input) -> bool:
+    """False: minitorch tensors are real."""
+    check_tensor(input, "is_conj")
+    return False
+
+
+def is_neg(input) -> bool:
+    """False: minitorch tensors are real."""
+    check_tensor(input, "is_neg")
+    return False
+
+
 # ============================================================================ no-derivative specials
 def special_nondiff(name: str, input, n=None):
     """torch.special's functions without a derivative (Bessel J/Y/K, Airy Ai, spherical
@@ -1545,12 +1670,16 @@ __all__ = [
     # tests
     "isneginf", "isposinf", "isreal", "isin", "is_complex", "is_floating_point",
     # real-valued stand-ins of the complex API
-    "angle", "conj", "conj_physical", "resolve_conj", "resolve_neg", "real",
+    "angle", "conj", "conj_physical", "resolve_conj", "resolve_neg", "real", "imag", "is_conj",
+    "is_neg",
+    # finite differences
+    "gradient",
 ]
 
 # name -> function attached to Tensor as a method (see minitorch/_tensor_methods.py)
 TENSOR_METHODS: dict = {n: globals()[n] for n in __all__ if n not in (
-    "isin", "is_complex", "is_floating_point", "rsub", "real")}
+    "isin", "is_complex", "is_floating_point", "rsub", "real", "imag", "gradient", "is_conj",
+    "is_neg")}
 TENSOR_METHODS.update({
     "polygamma": _polygamma_method,
     "arctan2": atan2,

@@ -227,3 +227,15 @@ add(
                                        lib.sgn(a), lib.square(a), lib.nan_to_num(a)),
         I(S34, 10, low=-10), differentiable=False),
 )
+
+# ---------------------------------------------------------------- finite differences
+add(
+    _pw("gradient", lambda lib, a: lib.gradient(a), F(S34)),
+    _pw("gradient_spacing_order2", lambda lib, a: lib.gradient(a, spacing=0.5, dim=1, edge_order=2),
+        F(S234)),
+    _pw("gradient_spacings", lambda lib, a: lib.gradient(a, spacing=[2.0, 0.5], dim=(0, -1)), F(S234)),
+    _pw("gradient_coordinates", lambda lib, a: lib.gradient(
+        a, spacing=(lib.tensor([0.0, 0.5, 1.5, 1.75], dtype=a.dtype),), dim=1, edge_order=2), F(S34)),
+    _pw("gradient_coordinates_order1", lambda lib, a: lib.gradient(
+        a, spacing=[lib.tensor([0.0, 0.5, 1.5], dtype=a.dtype)], dim=0), F(S34)),
+)
