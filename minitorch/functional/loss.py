@@ -732,21 +732,20 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     if bool((listed & (t >= c)).any()):
         raise RuntimeError(f"{fn}(): argument #2 'target' is out of range: class indices must be "
                            f"in [0, {c - 1}] (or -1 to end the list)")
-    counts = xp.zeros((n, c), dtype=x._data.dtype)              # how often class j is listed
+    # the listed classes come first in each row: take the first `k` columns, k = the
+    # longest list, so the hinge terms are (n, k, c) rather than (n, c, c)
+    k = int(listed.sum(axis=1).max()) if n else 0
+    is_target = xp.zeros((n, c), dtype=bool)
     rows = xp.broadcast_to(xp.arange(n)[:, None], (n, c))
-    _count_listed(xp, counts, rows, t, listed)
-    weights = counts[:, :, None] * (counts == 0)[:, None, :]   # (n, j, i): j listed, i not
-    hinge = (1 - x.unsqueeze(2) + x.unsqueeze(1)).relu()
-    loss = (hinge * _make(weights)).sum((1, 2)) / c
+    is_target[rows[listed], t[listed]] = True
+    safe = xp.where(listed[:, :k], t[:, :k], 0)
+    xj = x.gather(1, _make(xp.ascontiguousarray(safe)))              # (n, k): x at the listed j
+    hinge = (1 - xj.unsqueeze(2) + x.unsqueeze(1)).relu()            # (n, k, c)
+    weights = listed[:, :k, None] & ~is_target[:, None, :]            # j listed, i not a target
+    loss = (hinge * _make(weights.astype(x._data.dtype))).sum((1, 2)) / c
     if input.ndim == 1:
         loss = loss.reshape(())
     return _reduce(loss, reduction)
-
-
-def _count_listed(xp, counts, rows, t, listed):
-    """counts[r, t[r, k]] += 1 for every listed entry (repeats count twice, as PyTorch)."""
-    flat = rows[listed] * counts.shape[1] + t[listed]
-    counts.reshape(-1)[...] += xp.bincount(flat, minlength=counts.size).astype(counts.dtype)
 
 
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
