@@ -718,7 +718,8 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
 
         loss_n = sum_{j in J} sum_{i not in J} max(0, 1 - (x[j] - x[i])) / C
 
-    built from relu, products with constant masks and sums, so every derivative follows."""
+    (a class listed twice counts twice, as in PyTorch); built from gather, relu, products
+    with constant masks and sums, so every derivative follows."""
     fn = "multilabel_margin_loss"
     reduction = _reduction(fn, size_average, reduce, reduction)
     x = _class_rows(fn, input, target)
