@@ -13,6 +13,7 @@ from ..functional.vision import *  # noqa: F401,F403
 from ..functional.recurrent import *  # noqa: F401,F403
 from ..functional.attention import *  # noqa: F401,F403
 from ..functional.distance import *  # noqa: F401,F403
+from ..functional import conv_grad as grad  # noqa: E402  (torch.nn.grad, as F.grad)
 # F's own spellings of softmax / log_softmax: the _stacklevel argument, the implicit dim
 from ..functional.activation import (functional_softmax as softmax,  # noqa: E402,F811
                                      functional_log_softmax as log_softmax)

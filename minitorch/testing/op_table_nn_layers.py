@@ -408,3 +408,14 @@ add(
     _loss("linear_cross_entropy_kdim_smooth", lambda lib, x, w, t: _F(lib).linear_cross_entropy(
         x, w, t, label_smoothing=0.2, reduction="none"), F((3, 4)), F((5, 2, 4)), I((3, 2), 5)),
 )
+
+add(
+    _conv("grad_conv2d_input", lambda lib, w, g: _F(lib).grad.conv2d_input(
+        (2, 4, 5, 6), w, g, stride=2, padding=1, groups=2), F((6, 2, 3, 2)), F((2, 6, 3, 4))),
+    _conv("grad_conv2d_weight", lambda lib, x, g: _F(lib).grad.conv2d_weight(
+        x, (6, 2, 3, 2), g, stride=2, padding=1, groups=2), F((2, 4, 5, 6)), F((2, 6, 3, 4))),
+    _conv("grad_conv1d_input", lambda lib, w, g: _F(lib).grad.conv1d_input((2, 3, 7), w, g, padding=1),
+          F((4, 3, 3)), F((2, 4, 7))),
+    _conv("grad_conv3d_weight", lambda lib, x, g: _F(lib).grad.conv3d_weight(x, (2, 2, 2, 1, 2), g),
+          F((1, 2, 3, 3, 3)), F((1, 2, 2, 3, 2))),
+)
