@@ -407,3 +407,14 @@ def test_complex_api_on_real_tensors():
     assert x.is_conj() is False and x.is_neg() is False
     assert minitorch.real(x) is x and minitorch.conj(x) is x and x.resolve_conj() is x
     assert not minitorch.is_complex(x) and minitorch.is_floating_point(x)
+
+
+@pytest.mark.skipif(not hasattr(minitorch, "uint8"), reason="needs the small integer dtypes")
+def test_out_of_range_python_ints_wrap_as_torch():
+    for dtype, values, scalars in (("uint8", [0, 255, 3], [-1, 256, 255, 511]),
+                                   ("int8", [-128, 127, 0], [128, -129, 255])):
+        m = minitorch.tensor(values, dtype=getattr(minitorch, dtype))
+        t = torch.tensor(values, dtype=getattr(torch, dtype))
+        for s in scalars:
+            for op in (lambda x: x == s, lambda x: x < s, lambda x: x != s, lambda x: x >= s):
+                np.testing.assert_array_equal(np.asarray(op(m)), op(t).numpy(), err_msg=f"{dtype} {s}")

@@ -31,9 +31,20 @@ def _operands(input, other, fn, promote=True):
         broadcast_shapes(input._data.shape, other._data.shape, fn)
     xp = _xp(input._data if ta else other._data)
     rt = _dt.result_type(input, other).np if promote else None
-    a = _cast(input._data, rt) if ta else as_python_scalar(input)
-    b = _cast(other._data, rt) if tb else as_python_scalar(other)
+    a = _cast(input._data, rt) if ta else _wrap_int(as_python_scalar(input), rt)
+    b = _cast(other._data, rt) if tb else _wrap_int(as_python_scalar(other), rt)
     return a, b, xp
+
+
+def _wrap_int(value, np_dtype):
+    """A Python int out of an integer result dtype's range wraps around into it, as
+    PyTorch converts it (uint8 == -1 compares with 255); NumPy would compare exactly."""
+    if np_dtype is None or np_dtype.kind not in "iu" or value.__class__ is not int:
+        return value
+    info = np.iinfo(np_dtype)
+    if info.min <= value <= info.max or not -2 ** 63 <= value < 2 ** 64:
+        return value
+    return int(np.array(value % 2 ** 64, dtype=np.uint64).astype(np_dtype))  # host: one scalar
 
 
 def _cast(arr, np_dtype):
