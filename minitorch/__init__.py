@@ -80,3 +80,7 @@ _aliases.install(vars(special), out=True, modules=("minitorch.functional", "mini
 # `sys.modules["torch"] = minitorch` then also resolves `torch.nn`, `torch.utils.data`...
 from ._torch_alias import install_finder as _install_torch_alias  # noqa: E402
 _install_torch_alias()
+
+# torch.func (function transforms) and torch.hub (offline), and torch.vmap
+from . import func, hub  # noqa: E402
+vmap = func.vmap

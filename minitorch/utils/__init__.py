@@ -1,3 +1,4 @@
 """minitorch.utils: image helpers (make_grid, save_image) and data loading (utils.data)."""
 from .image import *  # noqa: F401,F403
 from . import data
+from . import checkpoint, model_zoo  # noqa: E402,F401
