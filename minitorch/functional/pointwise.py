@@ -658,18 +658,24 @@ class _ZeroGrad(Function):
 
 
 class Floor(_ZeroGrad):
+    """out = floor(x);  dx = 0."""
+
     @staticmethod
     def forward(ctx, x):
         return _xp(x).floor(x)
 
 
 class Ceil(_ZeroGrad):
+    """out = ceil(x);  dx = 0."""
+
     @staticmethod
     def forward(ctx, x):
         return _xp(x).ceil(x)
 
 
 class Trunc(_ZeroGrad):
+    """out = trunc(x);  dx = 0."""
+
     @staticmethod
     def forward(ctx, x):
         return _xp(x).trunc(x)
