@@ -9,7 +9,7 @@ logsumexp); and, without derivatives as in PyTorch, the Bessel functions J0, J1,
 K0, K1 (and scaled), Airy Ai, spherical j0 and the orthogonal polynomials (Chebyshev T, U,
 V, W and their shifted forms, Hermite H and He, Laguerre L, Legendre P). Every one is
 differentiable where PyTorch's is, to any order; the implementations live in
-minitorch/functional/pointwise.py and _specfun.py (no SciPy).
+minitorch/functional/pointwise.py and kernels/specfun.py (no SciPy).
 """
 from __future__ import annotations
 

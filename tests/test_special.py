@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import minitorch
-from minitorch.functional import _specfun
+from minitorch.kernels import specfun as _specfun
 
 torch.set_num_threads(1)
 RNG = np.random.default_rng(1234)

@@ -6,7 +6,7 @@ has at the top level (atan2, hypot, logaddexp, xlogy, lerp, addcmul, fmod, copys
 As in elementwise.py, every Function's docstring gives the derivative its backward
 computes (`g` is the upstream gradient dL/d(out)), and backward is built from
 differentiable operations so that second derivatives work. Special functions run their
-forward through `_specfun` (Numba-compiled scalar code on the CPU, cupyx.scipy.special on
+forward through `kernels/specfun.py` (Numba-compiled scalar code on the CPU, cupyx.scipy.special on
 the GPU); their derivatives are again special functions (lgamma' = digamma, digamma' =
 polygamma(1, .), I0' = I1, ...), so they too can be differentiated again.
 
@@ -28,7 +28,7 @@ from ..autograd.function import Function
 from ..tensor import Tensor, _make
 from ._util import (binary_operands, sum_to, input_shape, check_tensor, is_number,
                     as_python_scalar, broadcast_shapes, cast)
-from . import _specfun
+from ..kernels import specfun as _specfun
 from . import elementwise as E
 
 _xp = backend.get_array_module
