@@ -311,7 +311,7 @@ def jvp(func, primals, tangents, *, strict: bool = False, has_aux: bool = False)
                            "implemented in PyTorch either")
     fname = "jvp(f, primals, tangents)"
     for name, value in (("primals", primals), ("tangents", tangents)):
-        if not isinstance(value, tuple):
+        if not isinstance(value, (tuple, list) if name == "tangents" else tuple):
             raise RuntimeError(f"{fname}: Expected {name} to be a tuple. E.g. it should be "
                                "valid to call f(*primals).")
     flat_p, p_spec = tree_flatten(primals)
