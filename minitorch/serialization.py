@@ -53,6 +53,7 @@ file and what is wrong for a truncated, corrupted or foreign file.
 from __future__ import annotations
 
 import base64
+import _compat_pickle
 import codecs
 import collections
 import io
@@ -108,15 +109,36 @@ class _SaveError(TypeError, pickle.PicklingError):
 
 
 # ====================================================================== safe globals
-_state = threading.local()
+# Process-wide, as torch's ``_marked_safe_globals_set``: what one thread allows applies to
+# loads in every thread (DataLoader workers, thread pools). The table is never changed in
+# place: each change builds a new one under the lock and rebinds ``_safe``, so a load
+# reads one consistent snapshot without locking.
+_safe_lock = threading.Lock()
+# (entries, by_name): entries maps each allowed entry (the object, or an (obj,
+# "module.name") pair) to its name, in the order added; by_name maps "module.name" to the
+# entry (a later entry wins a name both claim).
+_safe = ({}, {})
+
+
+def _set_safe_entries(entries: dict) -> None:
+    """Install ``entries`` (entry -> name) as the process-wide table (caller holds the lock)."""
+    global _safe
+    _safe = (entries, {name: entry for entry, name in entries.items()})
 
 
 def _user_globals() -> dict:
-    """The globals allowed by add_safe_globals / safe_globals: "module.name" -> object."""
-    table = getattr(_state, "safe", None)
-    if table is None:
-        table = _state.safe = {}
-    return table
+    """The globals allowed by add_safe_globals / safe_globals: "module.name" -> entry."""
+    return _safe[1]
+
+
+def _user_global(*names):
+    """The object allowed under the first of ``names`` that is allowed, or None."""
+    table = _safe[1]
+    for full in names:
+        entry = table.get(full)
+        if entry is not None:
+            return entry[0] if isinstance(entry, tuple) else entry
+    return None
 
 
 def _global_name(obj) -> str:
@@ -129,6 +151,7 @@ def _global_name(obj) -> str:
 
 
 def _safe_entries(items) -> dict:
+    """``items`` checked: entry -> "module.name" (entries must be hashable, as in torch)."""
     if not isinstance(items, (list, tuple)):
         raise TypeError(f"safe_globals must be a list of classes/functions or (obj, "
                         f"'module.name') pairs, got {type(items).__name__}")
@@ -138,9 +161,14 @@ def _safe_entries(items) -> dict:
             if len(item) != 2 or not isinstance(item[1], str):
                 raise TypeError(f"a safe global given as a tuple must be (obj, 'module.name'), "
                                 f"got {item!r}")
-            out[item[1]] = item
+            name = item[1]
         else:
-            out[_global_name(item)] = item
+            name = _global_name(item)
+        try:
+            out[item] = name
+        except TypeError:
+            raise TypeError(f"add_safe_globals(): {item!r} is not hashable; pass classes, "
+                            "functions or (obj, 'module.name') pairs") from None
     return out
 
 
@@ -149,38 +177,48 @@ def add_safe_globals(safe_globals) -> None:
     ``torch.serialization.add_safe_globals``: e.g. ``add_safe_globals([argparse.Namespace,
     MyNet])`` lets a checkpoint that pickled a Namespace or a MyNet load without
     ``weights_only=False``. An entry may be ``(obj, "module.name")`` to allow ``obj`` under
-    the name the pickle uses. Only allow what you trust: the unpickler calls it with
-    arguments taken from the file."""
-    _user_globals().update(_safe_entries(safe_globals))
+    the name the pickle uses. Process-wide (every thread's loads), as in torch. Only allow
+    what you trust: the unpickler calls it with arguments taken from the file."""
+    entries = _safe_entries(safe_globals)
+    with _safe_lock:
+        merged = dict(_safe[0])
+        merged.update(entries)
+        _set_safe_entries(merged)
+
+
+def _remove_safe_globals(safe_globals) -> None:
+    """Forget these entries (torch's ``_remove_safe_globals``)."""
+    entries = _safe_entries(safe_globals)
+    with _safe_lock:
+        _set_safe_entries({k: v for k, v in _safe[0].items() if k not in entries})
 
 
 def clear_safe_globals() -> None:
-    """Forget every global added with add_safe_globals."""
-    _user_globals().clear()
+    """Forget every global added with add_safe_globals (in every thread)."""
+    with _safe_lock:
+        _set_safe_entries({})
 
 
 def get_safe_globals() -> list:
     """The globals added with add_safe_globals (objects, or (obj, name) pairs)."""
-    return list(_user_globals().values())
+    return list(_safe[0])
 
 
 class safe_globals:
-    """``with safe_globals([MyNet]): net = load(f)``: add_safe_globals for the duration
-    of the block only."""
+    """``with safe_globals([MyNet]): net = load(f)``: add_safe_globals on entering the
+    block, and those entries removed again on leaving it, as torch's context manager does:
+    process-wide (a load in another thread during the block sees them too), and an entry
+    that was already allowed before the block is removed as well."""
 
     def __init__(self, safe_globals):
-        self.entries = _safe_entries(safe_globals)
+        self.safe_globals = safe_globals
+        _safe_entries(safe_globals)          # a bad list fails here, not at the with
 
     def __enter__(self):
-        table = _user_globals()
-        self.saved = dict(table)
-        table.update(self.entries)
-        return self
+        add_safe_globals(self.safe_globals)
 
     def __exit__(self, *exc):
-        table = _user_globals()
-        table.clear()
-        table.update(self.saved)
+        _remove_safe_globals(self.safe_globals)
 
 
 # ====================================================================== save
@@ -1112,9 +1150,26 @@ def _saved_device(location: str) -> backend.device:
 
 
 # ====================================================================== unpickling
-# Names pickles of protocol < 3 use for builtins (fix_imports maps them in the default
-# find_class, which the restricted one replaces).
-_PY2_MODULES = {"__builtin__": "builtins", "copy_reg": "copyreg"}
+def _pickle_protocol(raw: bytes) -> int:
+    """The protocol a pickle declares with its leading PROTO opcode (0 without one), as the
+    unpickler sees it when it resolves the pickle's globals."""
+    return raw[1] if len(raw) >= 2 and raw[0] == pickle.PROTO[0] else 0
+
+
+def _py3_global(module: str, name: str, protocol: int, fix_imports: bool = True):
+    """The Python 3 name of a global a pickle names, as ``pickle.Unpickler.find_class``
+    maps it: pickles of protocol < 3 (torch.save's default is 2) write Python 2 names,
+    e.g. int as ``__builtin__.long``, str as ``__builtin__.unicode``, range as
+    ``__builtin__.xrange`` and exceptions as ``exceptions.ValueError``; with
+    ``fix_imports`` (the default) Python's ``_compat_pickle`` tables map them back, the
+    (module, name) table first, else the module table (torch's weights-only unpickler
+    does the same with a subset of these tables)."""
+    if protocol < 3 and fix_imports:
+        if (module, name) in _compat_pickle.NAME_MAPPING:
+            return _compat_pickle.NAME_MAPPING[(module, name)]
+        if module in _compat_pickle.IMPORT_MAPPING:
+            return _compat_pickle.IMPORT_MAPPING[module], name
+    return module, name
 
 
 def _latin1_encode(text, encoding="utf-8", errors="strict"):
@@ -1188,33 +1243,37 @@ _Unpickler = pickle.Unpickler     # the C unpickler, as imported (before anyone 
 
 
 def _unpickle(raw: bytes, label: str, options: _LoadOptions, allowed: dict, persistent_load,
-              bad, remap=None):
+              bad, remap=None, unknown=None):
     """Unpickle ``raw``: restricted to ``allowed`` plus the user's safe globals when
-    weights_only, in full (after a warning) otherwise. ``remap`` (torch checkpoints) maps
-    module names to a function ``(name) -> object`` that takes precedence."""
+    weights_only, in full (after a warning) otherwise. ``remap`` (torch checkpoints) is a
+    function ``(module, name) -> object or None`` that takes precedence; ``unknown``
+    (torch checkpoints) is called with a global nothing allowed, before the refusal or the
+    full unpickling, and may raise an error of its own.
+
+    Globals are looked up by their Python 3 names (`_py3_global`, as pickle's own
+    find_class maps them); the full unpickling gets the names as the file wrote them, so
+    pickle applies its own mapping."""
     weights_only = options.weights_only
     if not weights_only:
         options.warn_unpickling(label)
     base = _Unpickler
     if not weights_only and options.pickle_module is not pickle:
         base = getattr(options.pickle_module, "Unpickler", _Unpickler)
+    protocol = _pickle_protocol(raw)
+    fix_imports = bool(options.unpickler_args.get("fix_imports", True))
 
     class Unpickler(base):
         def find_class(self, module, name):
-            module = _PY2_MODULES.get(module, module)
-            full = f"{module}.{name}"
-            if remap is not None:
-                found = remap(module, name)
-                if found is not None:
-                    return found
-            if full in allowed:
-                return allowed[full]
-            user = _user_globals().get(full)
-            if user is not None:
-                return user[0] if isinstance(user, tuple) else user
+            found = _resolve_global(module, name, protocol, fix_imports, allowed, remap)
+            if found is not None:
+                return found
+            py3_module, py3_name = _py3_global(module, name, protocol, fix_imports)
+            if unknown is not None:
+                unknown(py3_module, py3_name)
             if not weights_only:
                 return super().find_class(module, name)
-            raise WeightsOnlyUnpicklingError(_refusal(label, full, name))
+            raise WeightsOnlyUnpicklingError(
+                _refusal(label, f"{py3_module}.{py3_name}", py3_name))
 
         def persistent_load(self, pid):
             return persistent_load(pid)
@@ -1232,6 +1291,23 @@ def _unpickle(raw: bytes, label: str, options: _LoadOptions, allowed: dict, pers
         raise WeightsOnlyUnpicklingError(
             f"load(): {label}: weights only load failed ({type(exc).__name__}: {exc}). "
             "Load it with weights_only=False only if you trust its source") from None
+
+
+def _resolve_global(module: str, name: str, protocol: int, fix_imports: bool, allowed: dict,
+                    remap=None):
+    """What a restricted load builds for the global ``module.name`` of a pickle of this
+    protocol: ``remap``'s object, else the allowlist's, else the user's safe global (under
+    the Python 3 name, or under the name as written, as torch matches it); None when it
+    is refused. `get_unsafe_globals_in_checkpoint` asks the same question."""
+    py3_module, py3_name = _py3_global(module, name, protocol, fix_imports)
+    full = f"{py3_module}.{py3_name}"
+    if remap is not None:
+        found = remap(py3_module, py3_name)
+        if found is not None:
+            return found
+    if full in allowed:
+        return allowed[full]
+    return _user_global(full, f"{module}.{name}")
 
 
 def _refusal(label: str, full: str, name: str) -> str:
@@ -1263,6 +1339,21 @@ _TORCH_DTYPES = {
     "uint64": "uint64", "bool": "bool", "complex64": "complex64", "complex128": "complex128",
     "cfloat": "complex64", "cdouble": "complex128",
 }
+
+
+def _torch_global_kind(module: str, name: str):
+    """How a torch checkpoint's global is rebuilt: "storage", "dtype", its key in
+    _TORCH_OBJECTS, or None (not torch's, or not one minitorch rebuilds)."""
+    if module != "torch" and not module.startswith("torch."):
+        return None
+    if module == "torch" and name.endswith("Storage") and name in _TORCH_STORAGES:
+        return "storage"
+    if module == "torch.storage" and name in ("UntypedStorage", "TypedStorage"):
+        return "storage"
+    if module == "torch" and name in _TORCH_DTYPES:
+        return "dtype"
+    full = f"{module}.{name}"
+    return full if full in _TORCH_OBJECTS else None
 
 
 class _TorchStorageType:
@@ -1318,46 +1409,36 @@ class _TorchCheckpoint:
         except Exception as exc:  # noqa: BLE001
             raise self.bad(f"is corrupted: cannot read {self.prefix}data.pkl ({exc})") from None
         return _unpickle(raw, self.label, self.options, _base_globals(), self.persistent_load,
-                         self.bad, remap=self.resolve)
+                         self.bad, remap=self.resolve, unknown=self.refuse_torch)
 
     # ------------------------------------------------------------------ globals
     def resolve(self, module: str, name: str):
-        """torch's globals as minitorch objects; None for a non-torch global."""
-        if module != "torch" and not module.startswith("torch."):
+        """torch's globals as minitorch objects; None for a non-torch global and for a
+        torch global minitorch cannot rebuild (`refuse_torch` then names it)."""
+        kind = _torch_global_kind(module, name)
+        if kind is None:
             return None
-        if module == "torch" and name.endswith("Storage") and name in _TORCH_STORAGES:
-            return _TorchStorageType(name)
-        if module == "torch.storage" and name in ("UntypedStorage", "TypedStorage"):
-            return _TorchStorageType("UntypedStorage")
-        if module == "torch" and name in _TORCH_DTYPES:
+        if kind == "storage":
+            return _TorchStorageType(name if module == "torch" else "UntypedStorage")
+        if kind == "dtype":
             dtype_name = _TORCH_DTYPES[name]
             mine = getattr(_dt, dtype_name, None)
             return mine if isinstance(mine, _dt.dtype) else _TorchDtype(dtype_name)
-        table = {
-            "torch._utils._rebuild_tensor": self.rebuild_tensor,
-            "torch._utils._rebuild_tensor_v2": self.rebuild_tensor_v2,
-            "torch._utils._rebuild_tensor_v3": self.rebuild_tensor_v3,
-            "torch._utils._rebuild_parameter": self.rebuild_parameter,
-            "torch._utils._rebuild_parameter_with_state": self.rebuild_parameter_with_state,
-            "torch._utils._rebuild_device_tensor_from_numpy": self.rebuild_from_numpy,
-            "torch._utils._rebuild_device_tensor_from_cpu_tensor": self.rebuild_from_cpu,
-            "torch._tensor._rebuild_from_type_v2": self.rebuild_from_type_v2,
-            "torch._tensor._rebuild_from_type": self.rebuild_from_type,
-            "torch.Size": _torch_size, "torch.device": _torch_device,
-            "torch.nn.parameter.Parameter": _ClassMarker("Parameter"),
-            "torch.Tensor": _ClassMarker("Tensor"),
-            "torch.serialization._get_layout": _torch_layout,
-        }
-        found = table.get(f"{module}.{name}")
-        if found is None:
-            error = WeightsOnlyUnpicklingError if self.options.weights_only else CheckpointError
-            raise error(
-                f"load(): {self.label} was written by torch.save and its pickle needs "
-                f"{module}.{name}, which minitorch cannot rebuild without PyTorch (it reads "
-                "tensors, parameters, sizes, devices, dtypes and containers; quantized, "
-                "sparse, nested and subclassed tensors and whole torch modules need torch). "
-                "Save a state_dict() with torch instead")
-        return found
+        found = _TORCH_OBJECTS[kind]
+        return getattr(self, found) if isinstance(found, str) else found
+
+    def refuse_torch(self, module: str, name: str) -> None:
+        """A torch global nothing allowed (a whole module, a quantized tensor...): an
+        error that says a state_dict is what minitorch reads."""
+        if module != "torch" and not module.startswith("torch."):
+            return
+        error = WeightsOnlyUnpicklingError if self.options.weights_only else CheckpointError
+        raise error(
+            f"load(): {self.label} was written by torch.save and its pickle needs "
+            f"{module}.{name}, which minitorch cannot rebuild without PyTorch (it reads "
+            "tensors, parameters, sizes, devices, dtypes and containers; quantized, "
+            "sparse, nested and subclassed tensors and whole torch modules need torch). "
+            "Save a state_dict() with torch instead")
 
     # ------------------------------------------------------------------ storages
     def persistent_load(self, pid):
@@ -1508,11 +1589,37 @@ def _torch_layout(name):
     return name
 
 
+# torch's globals minitorch rebuilds without torch, besides storage classes and dtypes
+# (see _torch_global_kind): "module.name" -> a _TorchCheckpoint method's name (the
+# rebuild functions, which read that checkpoint's storages), or the object itself
+_TORCH_OBJECTS = {
+    "torch._utils._rebuild_tensor": "rebuild_tensor",
+    "torch._utils._rebuild_tensor_v2": "rebuild_tensor_v2",
+    "torch._utils._rebuild_tensor_v3": "rebuild_tensor_v3",
+    "torch._utils._rebuild_parameter": "rebuild_parameter",
+    "torch._utils._rebuild_parameter_with_state": "rebuild_parameter_with_state",
+    "torch._utils._rebuild_device_tensor_from_numpy": "rebuild_from_numpy",
+    "torch._utils._rebuild_device_tensor_from_cpu_tensor": "rebuild_from_cpu",
+    "torch._tensor._rebuild_from_type_v2": "rebuild_from_type_v2",
+    "torch._tensor._rebuild_from_type": "rebuild_from_type",
+    "torch.Size": _torch_size, "torch.device": _torch_device,
+    "torch.nn.parameter.Parameter": _ClassMarker("Parameter"),
+    "torch.Tensor": _ClassMarker("Tensor"),
+    "torch.serialization._get_layout": _torch_layout,
+}
+
+
 # ====================================================================== inspection
 def get_unsafe_globals_in_checkpoint(f) -> list:
     """The globals a checkpoint's pickle names that ``load(weights_only=True)`` would refuse
-    (as "module.name" strings; empty for plain data), without unpickling anything, as
-    ``torch.serialization.get_unsafe_globals_in_checkpoint``."""
+    now (as "module.name" strings, in the order the pickle names them; empty for plain
+    data), without unpickling anything, as
+    ``torch.serialization.get_unsafe_globals_in_checkpoint``. It asks the question the
+    restricted unpickler asks (`_resolve_global`): Python 2 names of protocol < 3 pickles
+    come back under their Python 3 names (``__builtin__.long`` as ``builtins.int``), the
+    globals allowed with add_safe_globals / safe_globals are left out, and in a torch.save
+    file every torch global minitorch cannot rebuild (a whole ``torch.nn.Linear``, a
+    quantized tensor) is reported."""
     if isinstance(f, (str, bytes, os.PathLike)):
         with open(os.fsdecode(f), "rb") as fh:
             return get_unsafe_globals_in_checkpoint(io.BytesIO(fh.read()))
@@ -1521,29 +1628,29 @@ def get_unsafe_globals_in_checkpoint(f) -> list:
         if MANIFEST in names:
             if OBJECTS not in names:
                 return []
-            raw, allowed, torch_file = zf.read(OBJECTS), _minitorch_globals(), False
+            raw, allowed, remap = zf.read(OBJECTS), _minitorch_globals(), None
         else:
             pickles = [n for n in names if n == "data.pkl" or n.endswith("/data.pkl")]
             if not pickles:
                 raise CheckpointError("get_unsafe_globals_in_checkpoint(): not a minitorch or "
                                       "torch checkpoint")
-            raw, allowed, torch_file = zf.read(pickles[0]), _base_globals(), True
+            # torch's globals that _TorchCheckpoint rebuilds; any other torch.* one (a whole
+            # torch.nn.Linear...) is refused by load, so it is reported
+            raw, allowed, remap = zf.read(pickles[0]), _base_globals(), _torch_global_kind
+    protocol = _pickle_protocol(raw)
     unsafe = []
-    for full in _pickle_globals(raw):
-        module, _, name = full.rpartition(".")
-        module = _PY2_MODULES.get(module, module)
-        full = f"{module}.{name}"
-        if full in allowed or full in _user_globals():
+    for module, name in _pickle_globals(raw):
+        if _resolve_global(module, name, protocol, True, allowed, remap) is not None:
             continue
-        if torch_file and (module == "torch" or module.startswith("torch.")):
-            continue          # torch's own: rebuilt by minitorch or refused with its name
+        full = ".".join(_py3_global(module, name, protocol))
         if full not in unsafe:
             unsafe.append(full)
     return unsafe
 
 
 def _pickle_globals(raw: bytes) -> list:
-    """Every global a pickle names (GLOBAL and STACK_GLOBAL), by reading its opcodes."""
+    """Every global a pickle names (GLOBAL and STACK_GLOBAL), as (module, name) pairs
+    spelled as in the file, by reading its opcodes."""
     out, strings, memo = [], [], {}
     memo_count = 0
     last = None                     # the last value pushed, when it is a string
@@ -1551,7 +1658,7 @@ def _pickle_globals(raw: bytes) -> list:
         name = op.name
         if name == "GLOBAL":
             module, attr = arg.split(" ", 1)
-            out.append(f"{module}.{attr}")
+            out.append((module, attr))
             last = None
         elif name in ("SHORT_BINUNICODE", "BINUNICODE", "BINUNICODE8", "UNICODE",
                       "SHORT_BINSTRING", "BINSTRING", "STRING"):
@@ -1568,7 +1675,7 @@ def _pickle_globals(raw: bytes) -> list:
         elif name == "STACK_GLOBAL":
             if len(strings) >= 2 and isinstance(strings[-2], str) and \
                     isinstance(strings[-1], str):
-                out.append(f"{strings[-2]}.{strings[-1]}")
+                out.append((strings[-2], strings[-1]))
             last = None
         elif name not in ("FRAME", "PROTO"):
             last = None
