@@ -84,3 +84,4 @@ _install_torch_alias()
 # torch.func (function transforms) and torch.hub (offline), and torch.vmap
 from . import func, hub  # noqa: E402
 vmap = func.vmap
+from . import distributions  # noqa: E402,F401
