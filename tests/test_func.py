@@ -191,8 +191,8 @@ def test_jvp_errors():
     same_error(lambda lib: lib.func.jvp(lambda x: x, (t(lib, X),), [t(lib, X)]), "structure")
     same_error(lambda lib: lib.func.jvp(lambda x: x, (t(lib, X),), (t(lib, data(4)),)),
                "different size")
-    same_error(lambda lib: lib.func.jvp(lambda x: x, (t(lib, X),), (lib.zeros(3, dtype=lib.int64),)),
-               "floating point")
+    same_error(lambda lib: lib.func.jvp(lambda x: x, (t(lib, X),),
+                                        (lib.zeros(3, dtype=lib.int64),)), "floating point")
 
 
 # ---------------------------------------------------------------------------- jacobians

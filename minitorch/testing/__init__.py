@@ -5,3 +5,5 @@ from .compare import compare, build_inputs, run_forward_backward, Comparison
 
 __all__ = ["OPS", "BY_NAME", "OpSpec", "compare", "build_inputs", "run_forward_backward",
            "Comparison"]
+from .asserts import assert_close, assert_allclose, make_tensor  # noqa: E402
+__all__ += ["assert_close", "assert_allclose", "make_tensor"]
