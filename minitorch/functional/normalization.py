@@ -247,16 +247,20 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 
 
 # ---------------------------------------------------------------------------- normalize
-def normalize(input, p=2.0, dim=1, eps=1e-12):
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """x / max(||x||_p, eps) along dim (an int or a tuple of dims), as PyTorch:
     the norm is clamped from below so zero vectors stay zero. Composed of norm, clamp and
-    div, so its derivative (and second derivative) follows from theirs."""
+    div, so its derivative (and second derivative) follows from theirs. `out` receives
+    the result (outside autograd), as in PyTorch."""
     check_tensor(input, "normalize")
     if isinstance(dim, (tuple, list)):
         norm_dims(dim, input.ndim, "normalize")
     else:
         _wrap_dim(dim, input.ndim, "normalize")
     denom = _norm(input, p, dim, keepdim=True).clamp(min=eps)
+    if out is not None:
+        from .._aliases import write_out
+        return write_out("normalize", (input / denom).detach(), out)
     return input / denom
 
 

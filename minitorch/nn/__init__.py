@@ -27,3 +27,4 @@ from .containers import ParameterList, ParameterDict  # noqa: E402,F401
 from .parameter import Buffer, UninitializedParameter, UninitializedBuffer  # noqa: E402,F401
 from . import parallel, modules  # noqa: E402,F401
 from .parallel import DataParallel  # noqa: E402,F401
+from . import grad  # noqa: E402  (nn.grad.conv2d_input, ...)
