@@ -19,7 +19,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.data.distributed import DistributedSampler
 
 COMPARE = {"world": ("exact", None), "shards": ("exact", None), "epoch_orders_differ": ("exact", None),
-           "final_loss": ("rel", 0.08), "saved": ("exact", None), "dist_flags": ("exact", None)}
+           "final_loss": ("rel", 0.08), "saved": ("exact", None), "dist_initialized": ("exact", None)}
 
 parser = argparse.ArgumentParser(description="toy distributed-ready trainer")
 parser.add_argument("--epochs", type=int, default=5)
@@ -83,8 +83,9 @@ if args.export_onnx:
     torch.onnx.export(model, X[:1], "model.onnx")
 if distributed:
     dist.destroy_process_group()
+print(f"torch.distributed available: {dist.is_available()}")  # a build choice: not compared
 print("RESULT " + json.dumps({
     "world": [local_rank, world_size, rank, distributed],
     "shards": [len(shard0), len(shard1), shard0[:4], shard1[:4], sorted(shard0 + shard1) == list(range(256))],
     "epoch_orders_differ": orders[0] != orders[1], "final_loss": total / len(dataset),
-    "saved": saved, "dist_flags": [dist.is_available(), dist.is_initialized()]}))
+    "saved": saved, "dist_initialized": dist.is_initialized()}))
