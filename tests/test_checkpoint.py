@@ -225,3 +225,21 @@ def test_context_fn_used_for_both_runs():
 def test_importable_as_torch_utils_checkpoint():
     assert minitorch.utils.checkpoint.checkpoint is mcp.checkpoint
     assert callable(mcp.checkpoint_sequential)
+
+
+def test_nested_checkpoints():
+    lin = minitorch.nn.Linear(4, 4)
+    x = minitorch.tensor(X, requires_grad=True)
+
+    def inner(h):
+        return lin(h).tanh()
+
+    def outer(h):
+        return mcp.checkpoint(inner, h * 2, use_reentrant=False).sin()
+
+    mcp.checkpoint(outer, x, use_reentrant=False).sum().backward()
+    got = (x.grad.numpy().copy(), lin.weight.grad.numpy().copy())
+    x.grad = lin.weight.grad = None
+    outer(x).sum().backward()
+    np.testing.assert_array_equal(got[0], x.grad.numpy())
+    np.testing.assert_array_equal(got[1], lin.weight.grad.numpy())

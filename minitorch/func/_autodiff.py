@@ -54,11 +54,15 @@ class _Level:
     """The tensors one transform differentiates with respect to, and the rule for
     what its results look like outside (see the module docstring)."""
 
-    def __init__(self):
+    def __init__(self, parent: "_Level | None" = None):
         self.outer_grad = grad_mode.is_grad_enabled()
-        self.own = set()      # ids of the fresh leaves made here
+        # the fresh leaves made here (shared with `parent`: vjp_fn, called later, unwraps
+        # with the caller's grad mode at that time but the leaves of its vjp); kept alive
+        # so that their ids stay unique while the level is in use
+        self._leaves = parent._leaves if parent is not None else []
+        self.own = parent.own if parent is not None else set()
 
-    def lift(self, x, fn: str):
+    def lift(self, x):
         """The stand-in for x that this level differentiates with respect to."""
         if not isinstance(x, Tensor):
             raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
@@ -66,16 +70,13 @@ class _Level:
             with grad_mode.enable_grad():
                 return x.view_as(x)
         y = x.detach().requires_grad_(True)
-        self.own.add(id(y))
-        self._keep = getattr(self, "_keep", [])
-        self._keep.append(y)  # ids stay valid while the level lives
+        self.own_leaf(y)
         return y
 
     def own_leaf(self, y: Tensor) -> None:
         """Count a tensor made here (e.g. a dummy cotangent) as one of this level's."""
         self.own.add(id(y))
-        self._keep = getattr(self, "_keep", [])
-        self._keep.append(y)
+        self._leaves.append(y)
 
     def unwrap_tree(self, tree):
         leaves, spec = tree_flatten(tree)
@@ -174,7 +175,7 @@ def _lift_args(level: _Level, args, argnums, fn):
     layout = []
     for a in argnums:
         leaves, spec = tree_flatten(args[a])
-        lifted = [level.lift(x, fn) for x in leaves]
+        lifted = [level.lift(x) for x in leaves]
         layout.append((len(flat_inputs), len(lifted), spec))
         flat_inputs.extend(lifted)
         args[a] = tree_unflatten(lifted, spec)
@@ -275,9 +276,7 @@ def vjp(func, *primals, has_aux: bool = False):
             if tuple(c.shape) != tuple(o.shape):
                 raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
                                    f"{c.shape} and output[{i}] has a shape of {o.shape}.")
-        inner = _Level()
-        inner.own = level.own
-        inner._keep = getattr(level, "_keep", [])
+        inner = _Level(parent=level)
         cg = inner.outer_grad if create_graph is None else bool(create_graph)
         with grad_mode.enable_grad():
             grads = _vjp_flat(flat_out, flat_inputs, flat_ct, create_graph=cg)
