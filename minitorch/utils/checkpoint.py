@@ -328,7 +328,14 @@ def checkpoint(function, *args, use_reentrant: bool | None = None,
     return rebuild(leaves)
 
 
-CheckpointFunction = _Checkpoint
+class CheckpointFunction:
+    """PyTorch's reentrant checkpoint Function, as older code calls it:
+    ``CheckpointFunction.apply(function, preserve_rng_state, *args)``."""
+
+    @staticmethod
+    def apply(function, preserve_rng_state, *args):
+        return checkpoint(function, *args, use_reentrant=True,
+                          preserve_rng_state=preserve_rng_state)
 
 
 def checkpoint_sequential(functions, segments, input, use_reentrant: bool | None = None,

@@ -273,6 +273,10 @@ class SummaryWriter:
     def add_figure(self, tag, figure, global_step=None, close=True, walltime=None) -> None:
         """A matplotlib figure (or list of figures) rendered to an image."""
         if not self.events:
+            if close:      # as after rendering: the caller hands the figure over
+                import matplotlib.pyplot as plt
+                for fig in (figure if isinstance(figure, list) else [figure]):
+                    plt.close(fig)
             return
         if isinstance(figure, list):
             self.add_image(tag, _summary.figure_to_image(figure, close), global_step,
