@@ -61,7 +61,8 @@ class Dirichlet(ExponentialFamily):
         """(a - 1)_+ / sum (a - 1)_+; where every a_k < 1, PyTorch's one-hot of the first
         category (the density is unbounded at the corners)."""
         am1 = (self.concentration - 1).clamp(min=0.0)
-        mode = am1 / am1.sum(-1, True)
+        total = am1.sum(-1, True)
+        mode = am1 / mt.where(total > 0, total, 1.0)
         corner = F.one_hot(mode.argmax(dim=-1), am1.shape[-1]).to(mode.dtype)
         all_below_one = (self.concentration < 1).all(dim=-1, keepdim=True)
         return mt.where(all_below_one, corner, mode)

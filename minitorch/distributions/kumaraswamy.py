@@ -53,9 +53,14 @@ class Kumaraswamy(TransformedDistribution):
 
     @property
     def mode(self):
+        """((a - 1) / (a b - 1))^(1/a) for a, b >= 1 (not both 1); NaN where a < 1 or b < 1.
+        (PyTorch 2.13's formula returns NaN everywhere; this is the textbook mode.)"""
         a, b = self.concentration1, self.concentration0
-        log_mode = b.reciprocal() * (-b).log1p() - (-b * a).log1p()
-        return mt.where((b < 1) | (a < 1), math.nan, log_mode).exp()
+        invalid = (b < 1) | (a < 1)
+        a_ok = mt.where(invalid, 2.0, a)
+        b_ok = mt.where(invalid, 2.0, b)
+        mode = ((a_ok - 1) / (a_ok * b_ok - 1)) ** a_ok.reciprocal()
+        return mt.where(invalid, math.nan, mode)
 
     @property
     def variance(self):

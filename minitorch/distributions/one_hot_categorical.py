@@ -87,13 +87,6 @@ class OneHotCategorical(Distribution):
             values = values.expand((n,) + tuple(self.batch_shape) + (n,))
         return values
 
-    def __repr__(self):
-        cat = self._categorical
-        names = [k for k in ("probs", "logits") if k in cat.__dict__]
-        parts = [f"{k}: {cat.__dict__[k] if cat.__dict__[k].numel() == 1 else cat.__dict__[k].size()}"
-                 for k in names]
-        return self.__class__.__name__ + "(" + ", ".join(parts) + ")"
-
 
 class OneHotCategoricalStraightThrough(OneHotCategorical):
     """OneHotCategorical with a straight-through reparameterized sample."""

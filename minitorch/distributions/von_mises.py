@@ -48,13 +48,17 @@ def _log_modified_bessel_fn(x, order=0):
     """log I_order(x) for x > 0, order 0 or 1."""
     if order not in (0, 1):
         raise ValueError(f"_log_modified_bessel_fn(): order must be 0 or 1, got {order}")
-    y = (x / 3.75) ** 2
-    small = _eval_poly(y, _COEF_SMALL[order])
+    is_small = x < 3.75
+    # each branch sees only arguments inside its range (the other is masked out anyway),
+    # so neither takes the log of a polynomial outside its domain
+    xs = mt.where(is_small, x, 1.0)
+    xl = mt.where(is_small, 3.75, x)
+    small = _eval_poly((xs / 3.75) ** 2, _COEF_SMALL[order])
     if order == 1:
-        small = x.abs() * small
+        small = xs.abs() * small
     small = small.log()
-    large = x - 0.5 * x.log() + _eval_poly(3.75 / x, _COEF_LARGE[order]).log()
-    return mt.where(x < 3.75, small, large)
+    large = xl - 0.5 * xl.log() + _eval_poly(3.75 / xl, _COEF_LARGE[order]).log()
+    return mt.where(is_small, small, large)
 
 
 class VonMises(Distribution):
