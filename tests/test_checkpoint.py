@@ -243,3 +243,29 @@ def test_nested_checkpoints():
     outer(x).sum().backward()
     np.testing.assert_array_equal(got[0], x.grad.numpy())
     np.testing.assert_array_equal(got[1], lin.weight.grad.numpy())
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_closure_tensor_derived_from_a_tensor_also_used_inside(create_graph):
+    """The function uses a parameter w directly and through w2 = 3 w made before the
+    call: each path counts once (the gradient must not run through w2 twice)."""
+    w = minitorch.tensor(W1, requires_grad=True)
+    x = minitorch.tensor(X, requires_grad=True)
+
+    def grads(checkpointed):
+        w2 = w * 3
+
+        def fn(x):
+            return (x @ w2.T).sin() * (x @ w.T)
+        out = mcp.checkpoint(fn, x, use_reentrant=False) if checkpointed else fn(x)
+        return minitorch.autograd.grad(out.pow(2).sum(), [x, w], create_graph=create_graph)
+
+    ref = grads(False)
+    got = grads(True)
+    for a, b in zip(got, ref):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5,
+                                   atol=1e-6)
+    if create_graph:        # and the second derivative through the checkpoint
+        h_ref = minitorch.autograd.grad(ref[0].sum(), w)[0]
+        h_got = minitorch.autograd.grad(got[0].sum(), w)[0]
+        np.testing.assert_allclose(h_got.numpy(), h_ref.numpy(), rtol=1e-5, atol=1e-6)

@@ -161,19 +161,16 @@ def _stand_in(node, idx: int, xp) -> Tensor:
 # ---------------------------------------------------------------------------- the node
 class _State:
     """What one checkpointed call keeps for backward: the function and its inputs, the
-    random and autocast state it started with, the boundary tensors, and for each
-    tensor among the inputs (flattened) its boundary slot."""
+    random and autocast state it started with, and the boundary tensors."""
 
-    def __init__(self, function, flat_inputs, rebuild_inputs, rng_state, autocast,
-                 recompute_ctx):
+    def __init__(self, function, args, kwargs, rng_state, autocast, recompute_ctx):
         self.function = function
-        self.flat_inputs = flat_inputs
-        self.rebuild_inputs = rebuild_inputs
+        self.args = args
+        self.kwargs = kwargs
         self.rng_state = rng_state
         self.autocast = autocast
         self.recompute_ctx = recompute_ctx
         self.boundary = []
-        self.input_slots = []
         self.n_out = 0
         self.out_arrays = None
 
@@ -184,7 +181,12 @@ class _Checkpoint(Function):
 
         grad_b = sum_k  grad_out_k . d out_k / d b     for each boundary tensor b
 
-    by autograd.grad through the rebuilt graph, itself recorded under create_graph."""
+    The rebuilt graph leads out of the call to the same boundary tensors. For the
+    backward pass through it, its edges that leave the call are pointed at one stand-in
+    leaf per boundary tensor, so gradients stop there (instead of running on into the
+    graph before the call, which the engine does itself once this node returns them);
+    the edges are put back afterwards, so that a graph built under create_graph
+    (double backward) leads to the real tensors."""
 
     forward_takes_arrays = True
 
@@ -199,53 +201,85 @@ class _Checkpoint(Function):
     def backward(ctx, *grads):
         state = ctx.state
         create_graph = grad_mode.is_grad_enabled()
+        slots = {_key(b): i for i, b in enumerate(state.boundary)}
+        result = [None] * len(state.boundary)
         with grad_mode.enable_grad():
-            # Without create_graph the tensor arguments come in as fresh leaves (the walk
-            # of the rebuilt graph stops there); with it, as themselves, so the gradients
-            # stay functions of the real inputs.
-            inputs, extra = _recompute_inputs(state, detach=not create_graph)
-            outputs = _recompute(state, inputs)
+            start = next(_function._seq)
+            outputs = _recompute(state)
             if len(outputs) != state.n_out:
                 raise CheckpointError(
                     "torch.utils.checkpoint: the recomputed function returned "
                     f"{len(outputs)} tensors that require grad, but the forward returned "
                     f"{state.n_out}: the function must compute the same thing when run again")
-            pairs = [(o, g) for o, g in zip(outputs, grads) if o.requires_grad]
-            targets = list(state.boundary) + [t for t, _ in extra]
-            got = _autograd_grad([o for o, _ in pairs], targets, [g for _, g in pairs],
-                                 retain_graph=True, create_graph=create_graph,
-                                 allow_unused=True)
-        n = len(state.boundary)
-        result = list(got[:n])
-        for (t, slot), g in zip(extra, got[n:]):
-            if g is not None:
-                result[slot] = g if result[slot] is None else result[slot] + g
+            roots = []
+            for o, g in zip(outputs, grads):
+                inside = o.grad_fn is not None and o.grad_fn._seq > start
+                if inside:
+                    roots.append((o, g))
+                else:            # the function returned a tensor from outside as it is
+                    _add(result, _slot(slots, _key(o)), g)
+            if roots:
+                stand_ins = [_make(b._data, True) for b in state.boundary]
+                rewired = _rewire([o for o, _ in roots], start, slots, stand_ins)
+                try:
+                    got = _autograd_grad([o for o, _ in roots], stand_ins,
+                                         [g for _, g in roots], retain_graph=create_graph,
+                                         create_graph=create_graph, allow_unused=True)
+                finally:
+                    for edges, k, edge in rewired:
+                        edges[k] = edge
+                for i, g in enumerate(got):
+                    _add(result, i, g)
         return (None,) + tuple(result)
 
 
-def _recompute_inputs(state, detach: bool):
-    """The inputs for the second run, and [(fresh leaf, boundary slot)] for those detached."""
-    flat = list(state.flat_inputs)
-    extra = []
-    if detach:
-        for i, slot in enumerate(state.input_slots):
-            if slot is not None:
-                y = flat[i].detach().requires_grad_(True)
-                extra.append((y, slot))
-                flat[i] = y
-    return state.rebuild_inputs(flat), extra
+def _slot(slots: dict, key) -> int:
+    if key not in slots:
+        raise CheckpointError("torch.utils.checkpoint: the recomputed function used a tensor "
+                              "the forward did not: the function must compute the same "
+                              "thing when run again")
+    return slots[key]
 
 
-def _recompute(state, inputs):
+def _add(result: list, i: int, g) -> None:
+    if g is not None:
+        result[i] = g if result[i] is None else result[i] + g
+
+
+def _rewire(outputs, start_seq: int, slots: dict, stand_ins: list):
+    """Point every edge of the graph made after start_seq that leaves it at the stand-in
+    leaf of its boundary tensor; returns (edge list, index, old edge) to undo it."""
+    rewired = []
+    stack = [o.grad_fn for o in outputs]
+    visited = set()
+    while stack:
+        node = stack.pop()
+        if node in visited:
+            continue
+        visited.add(node)
+        edges = node._edges
+        for k, edge in enumerate(edges):
+            if edge is None:
+                continue
+            fn, idx, leaf = edge
+            if fn is not None and fn._seq > start_seq:
+                stack.append(fn)
+                continue
+            key = ("leaf", id(leaf)) if fn is None else (fn, idx)
+            rewired.append((edges, k, edge))
+            edges[k] = (None, 0, stand_ins[_slot(slots, key)])
+    return rewired
+
+
+def _recompute(state):
     """The outputs of function(*args, **kwargs) that require grad, run again with the random
     and autocast state of the first run (the current random state is restored after)."""
-    args, kwargs = inputs
     fork = _random.fork_rng() if state.rng_state is not None else contextlib.nullcontext()
     with fork:
         if state.rng_state is not None:
             _random.set_rng_state(state.rng_state)
         with _autocast_as(state.autocast), state.recompute_ctx:
-            out = state.function(*args, **kwargs)
+            out = state.function(*state.args, **state.kwargs)
     leaves, _ = _flatten(out)
     return [t for t in leaves if isinstance(t, Tensor) and t.requires_grad]
 
@@ -303,7 +337,7 @@ def checkpoint(function, *args, use_reentrant: bool | None = None,
     forward_ctx, recompute_ctx = context_fn()
     rng_state = _random.get_rng_state() if preserve else None
     autocast = _autocast_state()
-    flat_inputs, rebuild_inputs = _flatten((args, kwargs))
+    flat_inputs, _ = _flatten((args, kwargs))
     start = next(_function._seq)
     with grad_mode.enable_grad(), forward_ctx:
         out = function(*args, **kwargs)
@@ -313,11 +347,8 @@ def checkpoint(function, *args, use_reentrant: bool | None = None,
         return out
     outs = [leaves[i] for i in diff]
     known = {_key(t): t for t in flat_inputs if isinstance(t, Tensor) and t.requires_grad}
-    state = _State(function, flat_inputs, rebuild_inputs, rng_state, autocast, recompute_ctx)
+    state = _State(function, args, kwargs, rng_state, autocast, recompute_ctx)
     state.boundary = _boundary(outs, start, known, backend.get_array_module(outs[0]._data))
-    slot = {_key(b): i for i, b in enumerate(state.boundary)}
-    state.input_slots = [slot.get(_key(t)) if isinstance(t, Tensor) and t.requires_grad
-                         else None for t in flat_inputs]
     state.n_out = len(outs)
     state.out_arrays = [t._data for t in outs]
     del out, outs          # the graph made inside the call goes with them
