@@ -17,6 +17,9 @@ import minitorch.distributions as MD
 import torch.distributions as TD
 
 torch.set_num_threads(1)
+# torch 2.13's Wishart.rsample warns on every draw (it tests `support.check` the wrong way
+# round); minitorch warns only for singular draws
+pytestmark = pytest.mark.filterwarnings("ignore:Singular sample detected")
 
 
 def _np(t):
@@ -88,10 +91,16 @@ def catalog(lib, dtype):
         "VonMises": D.VonMises(t([0., 1.]), t([1., 4.])),
         "OneHotCategoricalStraightThrough": D.OneHotCategoricalStraightThrough(
             probs=t([0.2, 0.8])),
+        "Wishart": D.Wishart(t([4.0, 6.5]), covariance_matrix=t([[2.0, 0.3], [0.3, 1.0]])),
+        "LKJCholesky": D.LKJCholesky(3, t([0.5, 2.0])),
+        "Kumaraswamy": D.Kumaraswamy(t([1.5, 2.0]), t([2.0, 3.0])),
+        "GeneralizedPareto": D.GeneralizedPareto(t([0.0, 1.0]), t([1.0, 2.0]), t([0.2, -0.1])),
     }
 
 
 NAMES = list(catalog(torch, "float64"))
+# torch 2.13's GeneralizedPareto.log_prob fails in float64 (isclose against a float32 zero)
+TORCH_LOG_PROB_FLOAT32_ONLY = {"GeneralizedPareto"}
 PROPERTIES = ["mean", "mode", "variance", "stddev"]
 
 
@@ -153,6 +162,8 @@ def test_samples_shape_dtype_support_and_log_prob(name):
             assert not sm.requires_grad
             assert bool(m.support.check(sm).all()), (name, sm)
             # PyTorch's draw scored by both libraries
+            if dtype == "float64" and name in TORCH_LOG_PROB_FLOAT32_ONLY:
+                continue
             lp_m = m.log_prob(minitorch.tensor(_np(st)))
             lp_t = t.log_prob(st)
             assert _dt(lp_m) == _dt(lp_t)
@@ -179,7 +190,8 @@ def test_enumerate_support(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_expand(name):
-    m, t = catalog(minitorch, "float64")[name], catalog(torch, "float64")[name]
+    dtype = "float32" if name in TORCH_LOG_PROB_FLOAT32_ONLY else "float64"
+    m, t = catalog(minitorch, dtype)[name], catalog(torch, dtype)[name]
     new_batch = (3,) + tuple(t.batch_shape)
     em, et = m.expand(new_batch), t.expand(new_batch)
     assert type(em) is type(m)
@@ -187,7 +199,7 @@ def test_expand(name):
     assert tuple(em.event_shape) == tuple(et.event_shape)
     x = et.sample((2,))
     np.testing.assert_allclose(_np(em.log_prob(minitorch.tensor(_np(x)))), _np(et.log_prob(x)),
-                               rtol=1e-6, atol=1e-8)
+                               rtol=1e-5, atol=1e-6)
     assert tuple(em.sample((2,)).shape) == tuple(x.shape)
 
 
@@ -381,6 +393,7 @@ def _moment_cases():
         "MixtureSameFamily": MD.MixtureSameFamily(MD.Categorical(t([0.3, 0.7])),
                                                   MD.Normal(t([-2.0, 1.0]), t([0.5, 1.0]))),
         "GeneralizedPareto": MD.GeneralizedPareto(t([0.0, 1.0]), t([1.0, 0.5]), t([0.1, -0.2])),
+        "Wishart": MD.Wishart(t(6.0), covariance_matrix=t([[2.0, 0.3], [0.3, 1.0]])),
     }
 
 
@@ -829,6 +842,21 @@ def test_transformed_distribution_shapes_match_torch():
                                rtol=1e-5)
     np.testing.assert_allclose(_np(m.icdf(minitorch.tensor([0.2, 0.7]))),
                                _np(t.icdf(torch.tensor([0.2, 0.7]))), rtol=1e-5)
+
+
+def test_kumaraswamy_mode_is_the_density_maximum():
+    """PyTorch 2.13 returns NaN for every Kumaraswamy mode; minitorch gives
+    ((a - 1) / (a b - 1))^(1/a), NaN only where a < 1 or b < 1."""
+    a = minitorch.tensor([1.5, 2.0, 5.0, 0.5], dtype=minitorch.float64)
+    b = minitorch.tensor([2.0, 3.0, 1.2, 2.0], dtype=minitorch.float64)
+    d = MD.Kumaraswamy(a, b)
+    mode = _np(d.mode)
+    assert np.isnan(mode[3])
+    m = minitorch.tensor(mode[:3])
+    d3 = MD.Kumaraswamy(a[:3], b[:3])
+    at_mode = _np(d3.log_prob(m))
+    for step in (-1e-3, 1e-3):
+        assert np.all(at_mode > _np(d3.log_prob(m + step)))
 
 
 def test_sample_shape_arguments():

@@ -254,6 +254,15 @@ spec("lowrank_mvn_matrices", lambda lib, m, w, d: (
     D(lib).LowRankMultivariateNormal(m, w, d).precision_matrix,
     D(lib).LowRankMultivariateNormal(m, w, d).scale_tril),
      F((4,)), F((4, 2)), F((4,), P))
+spec("wishart", lambda lib, df, a, x: (
+    D(lib).Wishart(df, covariance_matrix=pd(lib, a)).log_prob(pd(lib, x)),
+    D(lib).Wishart(df, covariance_matrix=pd(lib, a)).entropy(),
+    D(lib).Wishart(df, scale_tril=tril_factor(lib, a)).variance,
+    D(lib).Wishart(df, precision_matrix=pd(lib, a)).mean),
+     F((2,), positive(3.5, 6.0)), F((3, 3)), F((2, 3, 3)))
+spec("lkj_cholesky", lambda lib, c, v: D(lib).LKJCholesky(3, c).log_prob(
+    lib.distributions.transforms.CorrCholeskyTransform()(v)),
+     F((2,), positive(0.5, 3.0)), F((2, 3), uniform(-1.0, 1.0)))
 spec("independent_normal", lambda lib, m, s, x: (
     D(lib).Independent(D(lib).Normal(m, s), 1).log_prob(x),
     D(lib).Independent(D(lib).Normal(m, s), 1).entropy()),
