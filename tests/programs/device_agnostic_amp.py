@@ -32,6 +32,10 @@ elif getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_
 else:
     device = torch.device("cpu")
 use_amp = device.type == "cuda"
+torch.set_default_device(device)
+torch.backends.cuda.matmul.allow_tf32 = True  # allow tf32 on matmul
+torch.backends.cudnn.allow_tf32 = True
+torch.set_float32_matmul_precision("high")
 
 X = np.random.randn(512, 20).astype(np.float32)
 w_true = np.random.randn(20).astype(np.float32)
@@ -49,6 +53,7 @@ with torch.no_grad():
 model = model.to(device)
 optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
 scaler = torch.cuda.amp.GradScaler(enabled=use_amp)
+new_style_scaler = torch.amp.GradScaler(device.type, enabled=use_amp)
 criterion = nn.CrossEntropyLoss()
 
 losses = []
@@ -82,7 +87,9 @@ formatted = [f"{t:.2f}", f"{t.item():.3f}", "{:.1f}".format(torch.tensor(2.25)),
              str(device), device.type, str(torch.device("cpu", 0) if False else torch.device("cpu"))]
 cpu_model_param = next(model.parameters())
 cpu_flags = [cpu_model_param.is_cuda, cpu_model_param.device.type, xb.is_pinned() if use_amp else False,
-             torch.cuda.device_count() if not torch.cuda.is_available() else 0]
+             torch.cuda.device_count() if not torch.cuda.is_available() else 0,
+             new_style_scaler.is_enabled(), torch.get_float32_matmul_precision(),
+             torch.zeros(1).device.type]
 print(f"accuracy {100 * acc:.1f}%")
 print("RESULT " + json.dumps({"device": device.type, "first_loss": losses[0],
                               "final_loss": losses[-1], "formatted": formatted,

@@ -13,7 +13,8 @@ COMPARE = {"where": ("exact", None), "masked": ("exact", None), "fancy": ("exact
            "confusion": ("exact", None), "masked_fill": ("exact", None),
            "select": ("exact", None), "nonzero": ("exact", None), "gather_grad": ("exact", None),
            "mask_write_grad": ("exact", None), "scatter_add": ("exact", None),
-           "td_loss": ("rel", 1e-6), "dtypes": ("exact", None)}
+           "td_loss": ("rel", 1e-6), "dtypes": ("exact", None),
+           "view_write_grad": ("exact", None)}
 
 rng = np.random.default_rng(0)
 x = torch.from_numpy(rng.integers(-5, 6, size=(4, 5)).astype(np.float32))
@@ -67,6 +68,12 @@ h = h.clone()
 h[torch.tensor([1, 4])] = 0.0
 (h * torch.arange(6.0)).sum().backward()
 
+p = torch.tensor([[1.0, -2.0, 3.0], [-4.0, 5.0, -6.0]], requires_grad=True)
+q = p * 2
+q.view(-1)[q.view(-1) < 0] = 0.0      # zero the negatives through a flattened view
+(q ** 2).sum().backward()
+view_write_grad = [q.tolist(), p.grad.tolist()]
+
 print(one_hot)
 print("RESULT " + json.dumps({
     "where": where, "masked": masked.tolist(), "fancy": fancy, "one_hot": one_hot.tolist(),
@@ -76,6 +83,7 @@ print("RESULT " + json.dumps({
     "nonzero": [torch.nonzero(x > 3).tolist(), [t.tolist() for t in torch.nonzero(x > 3, as_tuple=True)]],
     "gather_grad": gather_grad, "mask_write_grad": w.grad.tolist(),
     "scatter_add": scatter_add.tolist(), "td_loss": td_loss.item(),
+    "view_write_grad": view_write_grad,
     "dtypes": [str(t.dtype).split(".")[-1] for t in
                (one_hot, confusion, torch.where(x > 0, 1, 0), torch.where(x > 0, 1.0, 0),
                 torch.where(x > 0, x, 2))]}))

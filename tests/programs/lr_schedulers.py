@@ -1,7 +1,7 @@
 """Learning-rate schedules as training scripts use them: StepLR, MultiStepLR, ExponentialLR,
 CosineAnnealingLR, OneCycleLR (stepped per batch), LinearLR warm-up chained into
 CosineAnnealingLR with SequentialLR, CosineAnnealingWarmRestarts (fractional epochs),
-LambdaLR, and ReduceLROnPlateau driven by a validation loss; get_last_lr() and the
+LambdaLR, PolynomialLR, ChainedScheduler (ConstantLR with ExponentialLR), and ReduceLROnPlateau driven by a validation loss; get_last_lr() and the
 optimizer's param_groups are read back each step."""
 import json
 
@@ -12,7 +12,8 @@ from torch.optim import lr_scheduler
 COMPARE = {"step": ("rel", 1e-6), "multistep": ("rel", 1e-6), "exponential": ("rel", 1e-6),
            "cosine": ("rel", 1e-6), "onecycle": ("rel", 1e-6), "warmup_cosine": ("rel", 1e-6),
            "restarts": ("rel", 1e-6), "lambda": ("rel", 1e-6), "plateau": ("rel", 1e-6),
-           "two_groups": ("rel", 1e-6), "onecycle_last_epoch": ("exact", None)}
+           "two_groups": ("rel", 1e-6), "onecycle_last_epoch": ("exact", None),
+           "polynomial": ("rel", 1e-6), "chained": ("rel", 1e-6)}
 
 
 def make_opt(lr=0.1, **kw):
@@ -57,6 +58,9 @@ iters = 4
 results["restarts"], _ = trace(
     lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2, eta_min=0.01), 10,
     per_step=lambda s, epoch: [s.step(epoch + i / iters) for i in range(1, iters + 1)])
+results["polynomial"], _ = trace(lambda o: lr_scheduler.PolynomialLR(o, total_iters=6, power=2.0), 8)
+results["chained"], _ = trace(lambda o: lr_scheduler.ChainedScheduler(
+    [lr_scheduler.ConstantLR(o, factor=0.5, total_iters=3), lr_scheduler.ExponentialLR(o, gamma=0.9)]), 6)
 results["lambda"], _ = trace(lambda o: lr_scheduler.LambdaLR(o, lambda e: 1.0 / (1 + e)), 6)
 
 opt = make_opt(lr=1.0)

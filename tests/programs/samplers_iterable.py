@@ -1,6 +1,7 @@
 """Data plumbing beyond TensorDataset: an IterableDataset streaming a synthetic series
 (with worker-info sharding code), WeightedRandomSampler rebalancing a skewed label set,
-BatchSampler over a SequentialSampler, ConcatDataset and Subset."""
+BatchSampler over a SequentialSampler, ConcatDataset and Subset, and a RandomSampler
+with replacement over 10**10 samples that must draw lazily."""
 import json
 import math
 
@@ -14,7 +15,8 @@ COMPARE = {"stream_batches": ("exact", None), "stream_sum": ("rel", 1e-6),
            "minority_share": ("abs", 0.05), "weighted_len": ("exact", None),
            "batch_sampler": ("exact", None), "concat_len": ("exact", None),
            "subset_sum": ("rel", 1e-6), "random_sampler_len": ("exact", None),
-           "random_sampler_unique": ("exact", None)}
+           "random_sampler_unique": ("exact", None),
+           "huge_sampler": ("exact", None)}
 
 torch.manual_seed(0)
 
@@ -64,10 +66,14 @@ subset_sum = sum(x.item() for (x,) in sub)
 rs = RandomSampler(range(50), replacement=True, num_samples=200)
 drawn = list(rs)
 perm = list(RandomSampler(range(50)))
+huge = RandomSampler(range(10), replacement=True, num_samples=10 ** 10)  # must draw lazily
+it = iter(huge)
+first = [next(it) for _ in range(1000)]
+huge_sampler = [len(huge), all(0 <= i < 10 for i in first), len(set(first)) == 10]
 
 print(f"minority share after reweighting: {minority:.3f}")
 print("RESULT " + json.dumps({
     "stream_batches": n, "stream_sum": total, "minority_share": minority,
     "weighted_len": len(sampler), "batch_sampler": batches, "concat_len": len(both),
     "subset_sum": subset_sum, "random_sampler_len": len(drawn),
-    "random_sampler_unique": sorted(perm) == list(range(50))}))
+    "random_sampler_unique": sorted(perm) == list(range(50)), "huge_sampler": huge_sampler}))

@@ -41,7 +41,9 @@ dtypes = [str(as_x.dtype), str(z.dtype), str(t.dtype), str(e.dtype), str(y.dtype
           str(x.data.dtype), str(u8.float().dtype), str(mask.long().dtype),
           str(torch.tensor(3).dtype), str(torch.tensor(3.0).dtype),
           str(torch.tensor([True]).dtype), x.is_floating_point(), idx.is_floating_point(),
-          str(x.double().half().dtype), x.element_size(), idx.element_size()]
+          str(x.double().half().dtype), x.element_size(), idx.element_size(),
+          str(x.bfloat16().dtype), str(x.to(torch.int8).dtype), str(x.type(torch.int16).dtype),
+          x.bfloat16().float().tolist(), torch.tensor([200, 100], dtype=torch.uint8).to(torch.int16).tolist()]
 
 x.data[0, 0] = 100.0  # the classic .data write
 values = [x.tolist(), x[idx[0], idx[1]].item(), x[:, mask].tolist(), (y + expanded).tolist(),
