@@ -255,10 +255,10 @@ def compare(reference: dict, minitorch_module=None) -> dict:
         ns = _resolve(minitorch_module, NAMESPACES[label])
         have, missing, sig_diff = [], [], {}
         for name, params in sorted(names.items()):
-            obj = getattr(ns, name, None) if ns is not None else None
-            if obj is None:
+            if ns is None or not hasattr(ns, name):
                 missing.append(name)
                 continue
+            obj = getattr(ns, name)
             have.append(name)
             if params and callable(obj):
                 mine = _mine_params(obj)

@@ -24,6 +24,8 @@ subtract, multiply, divide, negative = sub, mul, div, neg
 from .pointwise import *  # noqa: F401,F403,E402
 from .sorting import *  # noqa: F401,F403,E402
 from .decomposition import *  # noqa: F401,F403,E402
+from .nn_torch import *  # noqa: F401,F403,E402  (torch.conv2d, torch.layer_norm, ...)
+from .removed import *  # noqa: F401,F403,E402  (torch.solve & co.: PyTorch's removal errors)
 from . import (elementwise as _elementwise, reduction as _reduction, shape as _shape,  # noqa: E402
                indexing as _indexing, linalg as _linalg, comparison as _comparison,
                inplace as _inplace, activation as _activation)

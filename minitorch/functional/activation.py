@@ -774,12 +774,3 @@ def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
 
 
 TENSOR_METHODS.update({"hardshrink": hardshrink, "prelu": prelu})
-
-# The torch-level spellings of the other nn.functional families (torch.conv2d,
-# torch.cosine_similarity, torch.kl_div, ...) are exported through this module's EXPORTS.
-from . import nn_torch as _nn_torch  # noqa: E402
-
-for _name in _nn_torch.__all__:
-    globals()[_name] = getattr(_nn_torch, _name)
-EXPORTS = EXPORTS + list(_nn_torch.__all__)
-del _name

@@ -11,8 +11,9 @@ and get a thin wrapper here:
   and accept the strings too;
 - ``adaptive_max_pool1d`` and ``max_pool1d_with_indices`` return (values, indices).
 
-These names reach ``minitorch.<name>`` through functional/activation.py's EXPORTS (the
-module the torch-level wiring reads for this family).
+- the normalizations take PyTorch's positional torch-level signature
+  (``batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps,
+  cudnn_enabled)``), not nn.functional's.
 """
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ __all__ = ["cosine_similarity", "pairwise_distance", "pdist", "bilinear", "kl_di
            "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "max_pool1d",
            "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "avg_pool1d",
            "adaptive_avg_pool1d", "adaptive_max_pool1d", "constant_pad_nd", "grid_sampler",
-           "affine_grid_generator"]
+           "affine_grid_generator", "batch_norm", "instance_norm", "layer_norm", "group_norm",
+           "rms_norm", "norm_except_dim", "detach", "fill"]
 
 cosine_similarity = _distance.cosine_similarity
 pairwise_distance = _distance.pairwise_distance
@@ -204,3 +206,67 @@ def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
 
 def affine_grid_generator(theta, size, align_corners):
     return _vision.affine_grid(theta, size, bool(align_corners))
+
+
+# ---------------------------------------------------------------------------- normalization
+def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps,
+               cudnn_enabled=True):
+    """torch.batch_norm: F.batch_norm with the arguments in ATen's order."""
+    from . import normalization as _norm
+    return _norm.batch_norm(input, running_mean, running_var, weight, bias, training,
+                            momentum, eps)
+
+
+def instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum,
+                  eps, cudnn_enabled=True):
+    """torch.instance_norm: F.instance_norm with the arguments in ATen's order."""
+    from . import normalization as _norm
+    return _norm.instance_norm(input, running_mean, running_var, weight, bias,
+                               use_input_stats, momentum, eps)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5, cudnn_enable=True):
+    """torch.layer_norm (cudnn_enable is accepted and has no effect)."""
+    from . import normalization as _norm
+    return _norm.layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5, cudnn_enabled=True):
+    """torch.group_norm (cudnn_enabled is accepted and has no effect)."""
+    from . import normalization as _norm
+    return _norm.group_norm(input, num_groups, weight, bias, eps)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """torch.rms_norm: the same as F.rms_norm."""
+    from . import normalization as _norm
+    return _norm.rms_norm(input, normalized_shape, weight, eps)
+
+
+def norm_except_dim(v, pow=2, dim=0):
+    """The p-norm of `v` over every dim but `dim`, kept with size 1 elsewhere (what weight
+    normalization divides by); dim=-1 gives the norm of the whole tensor."""
+    from . import reduction as _red
+    if dim == -1:
+        return _red.norm(v, pow)
+    dim = dim % v.ndim
+    others = tuple(d for d in range(v.ndim) if d != dim)
+    return _red.norm(v, pow, dim=others, keepdim=True)
+
+
+def detach(input):
+    """torch.detach(x): x.detach()."""
+    return input.detach()
+
+
+def fill(input, value):
+    """torch.fill(x, value): a new tensor like x, filled with value (differentiable in a
+    tensor value, as torch.fill is)."""
+    from . import elementwise as _el
+    from .shape import expand
+    if hasattr(value, "_data"):
+        if value.ndim != 0:
+            raise RuntimeError(f"fill(): only supports 0-dimension value tensor but got tensor "
+                               f"with {value.ndim} dimensions.")
+        return expand(_el.cast(value, input._data.dtype), *input.shape).clone()
+    return input.detach().clone().fill_(value)
