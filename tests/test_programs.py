@@ -1,10 +1,12 @@
 """The corpus in tests/programs/ (see its README): each PyTorch program runs on PyTorch and,
 unchanged, on minitorch (`python -m minitorch.as_torch`), and reports the same figures.
 
-Where PyTorch is not installed, the PyTorch side comes from tests/programs/reference.json,
-recorded with `python tests/test_programs.py --record [NAME...]`. Run
-`python tests/test_programs.py [NAME...]` for a one-line-per-program summary (the first
-error of each failing program), the quickest way to see where minitorch stands.
+Where PyTorch is not installed (or PROGRAMS_USE_RECORDED=1), the PyTorch side comes from
+tests/programs/reference.json, recorded with `python tests/test_programs.py --record
+[NAME...]`; where it is installed, the live run must also agree with the recorded one (a
+stale reference fails). Run `python tests/test_programs.py [NAME...]` for a
+one-line-per-program summary (the first error of each failing program), the quickest way
+to see where minitorch stands.
 """
 import ast
 import glob
@@ -25,6 +27,9 @@ ENV = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_TH
            PYTHONHASHSEED="0", MPLBACKEND="Agg")
 TIMEOUT = 300
 HAVE_TORCH = importlib.util.find_spec("torch") is not None
+# PROGRAMS_USE_RECORDED=1 compares with reference.json even where PyTorch is installed
+# (half the time: only the minitorch runs).
+LIVE_TORCH = HAVE_TORCH and os.environ.get("PROGRAMS_USE_RECORDED", "") in ("", "0")
 
 
 def _name(path):
@@ -65,8 +70,9 @@ def _finish(proc, cmd):
     return json.loads(lines[-1][len("RESULT "):])
 
 
-def _run_both(path, cwd, live_torch=HAVE_TORCH):
+def _run_both(path, cwd, live_torch=None):
     """(torch's RESULT, minitorch's RESULT); the two processes run side by side."""
+    live_torch = LIVE_TORCH if live_torch is None else live_torch
     cmds = _commands(path)
     mine_proc = _start(cmds["minitorch"], cwd)
     if live_torch:
@@ -77,7 +83,7 @@ def _run_both(path, cwd, live_torch=HAVE_TORCH):
         if _name(path) not in recorded:
             mine_proc.kill()
             mine_proc.communicate()
-            pytest.skip(f"PyTorch is not installed and {REFERENCE} has no {_name(path)}")
+            pytest.skip(f"no live PyTorch run and {REFERENCE} has no {_name(path)}")
         ref = recorded[_name(path)]
     return ref, _finish(mine_proc, cmds["minitorch"])
 
@@ -150,6 +156,13 @@ def test_every_program_declares_what_it_compares():
             assert kind in ("exact", "rel", "abs"), (_name(path), key, kind)
 
 
+def test_every_program_has_a_recorded_reference():
+    recorded = json.load(open(REFERENCE, encoding="utf-8"))
+    missing = [_name(p) for p in PROGRAMS if _name(p) not in recorded]
+    assert not missing, (f"record them with `python tests/test_programs.py --record "
+                         f"{' '.join(missing)}` (needs PyTorch)")
+
+
 def test_close_compares_nested_values():
     _close("x", "rel", 0.01, [1.0, [2.0, 3.0]], [1.001, [2.0, 3.01]])
     with pytest.raises(AssertionError, match=r"x\[1\]\[0\]"):
@@ -165,6 +178,13 @@ def test_program_agrees_with_pytorch(path, tmp_path):
     spec = _compare_spec(path)
     ref, mine = _run_both(path, tmp_path)
     check_agreement(spec, ref, mine)
+    recorded = json.load(open(REFERENCE, encoding="utf-8")).get(_name(path))
+    if LIVE_TORCH and recorded is not None:
+        try:
+            check_agreement(spec, ref, recorded)
+        except AssertionError as exc:
+            raise AssertionError(f"reference.json is stale for {_name(path)}: re-record it with "
+                                 f"`python tests/test_programs.py --record {_name(path)}`\n{exc}")
 
 
 def _first_error(message):

@@ -5,7 +5,6 @@ y = sin(x) with manually updated weights."""
 import json
 import math
 
-import numpy as np
 import torch
 from torch.autograd import Function, gradcheck
 

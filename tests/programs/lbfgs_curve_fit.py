@@ -2,7 +2,6 @@
 a * exp(-b t) * cos(w t + phi) with a strong-Wolfe line search, and an L2-regularised
 logistic regression with the default (no line search) LBFGS, as scientific scripts do."""
 import json
-import math
 
 import numpy as np
 import torch

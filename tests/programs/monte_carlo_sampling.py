@@ -5,7 +5,6 @@ F.dropout's 1/(1-p) scaling, multinomial frequencies with and without replacemen
 randint/randperm ranges, torch.poisson means, F.gumbel_softmax(hard=True) one-hot rows,
 and the same Generator seed reproducing the same draws within a library."""
 import json
-import math
 
 import torch
 import torch.nn.functional as F

@@ -3,7 +3,6 @@ Tensor.unfold, truncated backpropagation through time with the hidden state carr
 across chunks and .detach()ed, an explicit h0 from torch.zeros, gradient clipping, a
 MultiStepLR, and an autoregressive rollout feeding predictions back as inputs."""
 import json
-import math
 
 import numpy as np
 import torch

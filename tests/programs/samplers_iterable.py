@@ -5,7 +5,6 @@ with replacement over 10**10 samples that must draw lazily."""
 import json
 import math
 
-import numpy as np
 import torch
 from torch.utils.data import (BatchSampler, ConcatDataset, DataLoader, IterableDataset,
                               RandomSampler, SequentialSampler, Subset, TensorDataset,

@@ -6,7 +6,6 @@ plain Adam, and nearest neighbours by cosine similarity at the end."""
 import json
 from collections import Counter
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
