@@ -14,7 +14,7 @@ import torch
 import minitorch
 from minitorch.autograd import gradcheck, gradgradcheck
 from minitorch.testing import compare, build_inputs
-from minitorch.testing.op_table import F, I, OpSpec, normal, uniform, positive
+from minitorch.testing.op_table import F, I, OpSpec, uniform, positive
 
 torch.set_num_threads(1)
 

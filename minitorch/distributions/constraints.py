@@ -1,4 +1,4 @@
-"""Constraints: the sets a parameter or a sample must lie in, as ``torch.distributions.constraints``.
+"""Constraints: the sets a parameter or a sample must lie in (torch.distributions.constraints).
 
 A constraint answers one question, ``check(value)``: a bool tensor of
 ``sample_shape + batch_shape`` saying which events lie in the set (the rightmost

@@ -4,7 +4,6 @@ logistic-normal, used for topic proportions). Reparameterized."""
 from __future__ import annotations
 
 from . import constraints
-from .independent import Independent
 from .normal import Normal
 from .transformed_distribution import TransformedDistribution
 from .transforms import StickBreakingTransform

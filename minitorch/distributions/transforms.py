@@ -24,7 +24,6 @@ import numbers
 
 import minitorch as mt
 import minitorch.nn.functional as F
-from ..tensor import Tensor
 from . import constraints
 from .utils import (_sum_rightmost, broadcast_all, lazy_property, tril_matrix_to_vec,
                     vec_to_tril_matrix)
@@ -643,7 +642,7 @@ class AffineTransform(Transform):
         else:
             result = mt.abs(self.scale).log()
         if self.event_dim:
-            result = result.reshape(tuple(result.shape[:result.dim() - self.event_dim]) + (-1,)).sum(-1)
+            result = _sum_rightmost(result, self.event_dim)
             shape = shape[:len(shape) - self.event_dim]
         return result.expand(shape)
 

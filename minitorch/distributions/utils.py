@@ -21,7 +21,7 @@ euler_constant = 0.57721566490153286060  # the Euler-Mascheroni constant
 
 
 def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) or isinstance(v, np.number)
+    return (isinstance(v, (int, float)) and not isinstance(v, bool)) or isinstance(v, np.number)
 
 
 def broadcast_all(*values):
@@ -134,7 +134,8 @@ def _standard_uniform(shape, dtype, device):
 
 def _host(arr):
     """A float64 copy of an array on the host (sampling parameters are read there)."""
-    return np.asarray(backend.transfer(arr, backend.CPU), dtype=np.float64)  # host: draws are made on the host
+    # host: the draws are made on the host
+    return np.asarray(backend.transfer(arr, backend.CPU), dtype=np.float64)
 
 
 def _to_device_like(host_array, like):
@@ -165,7 +166,12 @@ def _gamma_cdf_grad_concentration(x, a):
     total = xp.zeros_like(x)
     size = max(1, int(x.size))
     block = max(1, min(64, (1 << 22) // size))
-    peak = float(xp.max(x - a)) if x.size else 0.0
+    if not x.size:
+        return total
+    peak = float(xp.max(x - a))
+    # past the peak the terms fall off like a Gaussian of width ~sqrt(x): this many terms
+    # always suffice (a guard; the loop normally stops once the terms are below e^-45)
+    limit = max(peak, 0.0) + 60.0 * float(xp.sqrt(xp.max(x))) + 200.0
     n0 = 0
     while True:
         n = xp.arange(n0, n0 + block, dtype=x.dtype).reshape((-1,) + (1,) * x.ndim)
@@ -174,7 +180,8 @@ def _gamma_cdf_grad_concentration(x, a):
         t = xp.exp(log_t)
         total = total + (t * (log_x - _digamma(an1))).sum(0)
         n0 += block
-        if n0 > peak and (not x.size or float(xp.max(log_t[-1])) < -45.0):
+        last = float(xp.max(log_t[-1]))
+        if (n0 > peak and not last >= -45.0) or not n0 <= limit:  # NaN-safe comparisons
             return total
 
 
@@ -187,9 +194,12 @@ def _standard_gamma_grad(x, a):
 
     Float64 arrays in and out."""
     xp = backend.get_array_module(x)
-    x = xp.maximum(x, np.finfo(np.float64).tiny)
+    ok = xp.isfinite(x) & xp.isfinite(a) & (a > 0)
+    x = xp.where(ok, xp.maximum(x, np.finfo(np.float64).tiny), 1.0)
+    a = xp.where(ok, a, 1.0)
     log_density = (a - 1) * xp.log(x) - x - _lgamma(a)
-    return -_gamma_cdf_grad_concentration(x, a) * xp.exp(-log_density)
+    grad = -_gamma_cdf_grad_concentration(x, a) * xp.exp(-log_density)
+    return xp.where(ok, grad, 0.0)  # no gradient through a non-finite draw
 
 
 class _StandardGamma(Function):
