@@ -890,3 +890,89 @@ def test_float32_stays_float32_everywhere():
                 v, err = _get(d, attr)
                 if err is None and v.dtype.is_floating_point:
                     assert v.dtype == minitorch.float32, (name, attr)
+
+
+# --------------------------------------------------------------------- broadcasting, subclassing
+BROADCAST = {
+    # name: (builder(lib, *params), param samplers, value sampler)
+    "Normal": (lambda D, a, b: D.Normal(a, b), ("real", "pos"), "real"),
+    "Gamma": (lambda D, a, b: D.Gamma(a, b), ("pos", "pos"), "pos"),
+    "Beta": (lambda D, a, b: D.Beta(a, b), ("pos", "pos"), "unit"),
+    "StudentT": (lambda D, a, b: D.StudentT(a, b), ("pos", "real"), "real"),
+    "Laplace": (lambda D, a, b: D.Laplace(a, b), ("real", "pos"), "real"),
+    "Bernoulli": (lambda D, a: D.Bernoulli(logits=a), ("real",), "binary"),
+    "Poisson": (lambda D, a: D.Poisson(a), ("pos",), "count"),
+    "Uniform": (lambda D, a, b: D.Uniform(a - 3.0, b + 3.0), ("real", "pos"), "real"),
+}
+
+
+def _draw(rng, kind, shape):
+    return {"real": lambda: rng.standard_normal(shape),
+            "pos": lambda: rng.uniform(0.5, 2.0, shape),
+            "unit": lambda: rng.uniform(0.1, 0.9, shape),
+            "binary": lambda: rng.integers(0, 2, shape).astype(np.float64),
+            "count": lambda: rng.integers(0, 5, shape).astype(np.float64)}[kind]()
+
+
+@pytest.mark.parametrize("name", list(BROADCAST))
+@pytest.mark.parametrize("seed", range(3))
+def test_log_prob_broadcasting_matches_torch(name, seed):
+    """Parameters of different (broadcastable) shapes and values with extra sample
+    dimensions: batch_shape, the log_prob's shape and values, and gradients as PyTorch's."""
+    rng = np.random.default_rng(seed)
+    build, kinds, value_kind = BROADCAST[name]
+    shapes = [[(3, 1), (4,)], [(2, 3, 4), (4,)], [(), (5,)]][seed][:len(kinds)]
+    params = [_draw(rng, k, s) for k, s in zip(kinds, shapes)]
+    batch = np.broadcast_shapes(*shapes)
+    value = _draw(rng, value_kind, (2,) + batch)
+    results = []
+    for lib, D in ((minitorch, MD), (torch, TD)):
+        ps = [lib.tensor(p, requires_grad=True) for p in params]
+        d = build(D, *ps)
+        lp = d.log_prob(lib.tensor(value))
+        lp.sum().backward()
+        results.append((tuple(d.batch_shape), _np(lp), [_np(p.grad) for p in ps]))
+    (bm, lm, gm), (bt, lt, gt) = results
+    assert bm == bt
+    np.testing.assert_allclose(lm, lt, rtol=1e-10, atol=1e-12)
+    for a, b in zip(gm, gt):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def test_user_defined_distribution():
+    """A Distribution subclass written for PyTorch works unchanged."""
+    class Triangular(MD.Distribution):
+        arg_constraints = {"width": MD.constraints.positive}
+        support = MD.constraints.real
+        has_rsample = True
+
+        def __init__(self, width, validate_args=None):
+            self.width, = MD.utils.broadcast_all(width)
+            super().__init__(self.width.shape, validate_args=validate_args)
+
+        def rsample(self, sample_shape=minitorch.Size()):
+            shape = self._extended_shape(sample_shape)
+            u = minitorch.rand(shape) + minitorch.rand(shape) - 1
+            return u * self.width
+
+        def log_prob(self, value):
+            if self._validate_args:
+                self._validate_sample(value)
+            return (1 - value.abs() / self.width).clamp(min=1e-12).log() - self.width.log()
+
+    d = Triangular(minitorch.tensor([1.0, 2.0]))
+    assert tuple(d.sample((5,)).shape) == (5, 2) and not d.sample().requires_grad
+    assert tuple(d.log_prob(minitorch.zeros(3, 2)).shape) == (3, 2)
+    with pytest.raises(ValueError, match="Expected parameter width"):
+        Triangular(minitorch.tensor([-1.0]))
+    with pytest.raises(NotImplementedError, match="must also define a custom .expand"):
+        d._get_checked_instance(MD.Normal)  # a subclass with its own __init__, no expand
+
+    class NoConstraints(MD.Distribution):
+        pass
+
+    with pytest.warns(UserWarning, match="does not define `arg_constraints`"):
+        NoConstraints()
+    d = NoConstraints(validate_args=False)
+    with pytest.warns(UserWarning, match="does not define `support`"):
+        d._validate_sample(minitorch.zeros(1))
