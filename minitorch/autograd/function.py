@@ -255,13 +255,11 @@ def _writes_array_style(cls) -> bool:
     PyTorch code, whose forward works on Tensors."""
     if (cls.__module__ or "").startswith("minitorch."):
         return True
-    import inspect
-    import re
-    try:
-        src = inspect.getsource(cls.forward)
-    except (OSError, TypeError):
+    code = getattr(cls.forward, "__code__", None)
+    if code is None:
         return False
-    return bool(re.search(r"get_array_module|\bxp\s*[.=]|\bcupy\b", src))
+    names = set(code.co_names) | set(code.co_varnames)
+    return bool(names & {"get_array_module", "xp", "cupy"})
 
 
 def _apply_on_tensors(cls, args, kwargs):
