@@ -1252,3 +1252,27 @@ def test_too_few_gradients_is_caught():
     y, _ = pair(3)
     with pytest.raises(RuntimeError, match="TooFewBackward.*expected 2, got 1"):
         TooFew.apply(x, y).sum().backward()
+
+
+def test_grad_accepts_pytorchs_full_signature():
+    """only_inputs (ignored), dict inputs, is_grads_batched, grad_variables, as torch."""
+    import torch
+    import warnings
+    xs = np.array([0.5, -1.5, 2.0])
+    results = []
+    for lib in (minitorch, torch):
+        x = lib.tensor(xs, requires_grad=True)
+        w = lib.tensor(xs[::-1].copy(), requires_grad=True)
+        y = (x * x * w).sum()
+        g1, = lib.autograd.grad(y, x, None, True, False, True)          # positional only_inputs
+        d = lib.autograd.grad((x * w).sum(), {"x": x, "w": w}, retain_graph=True)
+        out = x * w
+        eye = lib.eye(3, dtype=lib.float64)
+        jac, = lib.autograd.grad(out, x, eye, retain_graph=True, is_grads_batched=True)
+        with warnings.catch_warnings(record=True) as ws:
+            warnings.simplefilter("always")
+            lib.autograd.backward([out.sum()], grad_variables=[lib.tensor(2.0, dtype=lib.float64)])
+        results.append((g1.detach().numpy(), d["x"].numpy(), d["w"].numpy(), jac.numpy(),
+                        x.grad.numpy(), len(ws)))
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b)

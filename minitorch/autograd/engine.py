@@ -14,6 +14,7 @@ recorded and can be differentiated again.
 from __future__ import annotations
 
 import heapq
+import warnings
 
 from ..tensor import Tensor, _make
 from .. import backend
@@ -23,8 +24,18 @@ _STATE = grad_mode.STATE
 
 
 # --------------------------------------------------------------------------- public API
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
-    """Accumulate gradients of `tensors` into the ``.grad`` of the leaves (or of `inputs`)."""
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
+             grad_variables=None, inputs=None):
+    """Accumulate gradients of `tensors` into the ``.grad`` of the leaves (or of `inputs`).
+    ``grad_variables`` is PyTorch's old name of ``grad_tensors``."""
+    if grad_variables is not None:
+        if grad_tensors is not None:
+            raise RuntimeError("backward(): 'grad_tensors' and 'grad_variables' (deprecated) "
+                               "arguments both passed to backward(). Please only use "
+                               "'grad_tensors'.")
+        warnings.warn("'grad_variables' is deprecated. Use 'grad_tensors' instead.",
+                      FutureWarning, stacklevel=2)
+        grad_tensors = grad_variables
     tensors = _as_list(tensors, "backward", "tensors")
     grads = _root_grads(tensors, grad_tensors, "backward")
     if retain_graph is None:
@@ -47,9 +58,27 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=None, materialize_grads=False):
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """Return d(outputs)/d(inputs) (vector-Jacobian products with `grad_outputs`) without
-    touching any ``.grad``."""
+    touching any ``.grad``.
+
+    PyTorch's signature: ``only_inputs`` is accepted and ignored (PyTorch deprecated it);
+    ``inputs`` may be a dict of named tensors (the result is then a dict);
+    ``is_grads_batched=True`` treats the first dim of every grad_output as a batch of
+    upstream gradients and returns the gradients stacked along a new first dim (one
+    backward per batch element here, where PyTorch vectorizes)."""
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to "
+                      "True). To accumulate gradient for other parts of the graph, please use "
+                      "torch.autograd.backward.", FutureWarning, stacklevel=2)
+    if isinstance(inputs, dict):
+        names = list(inputs)
+        got = grad(outputs, [inputs[k] for k in names], grad_outputs, retain_graph,
+                   create_graph, True, allow_unused, is_grads_batched, materialize_grads)
+        return dict(zip(names, got))
+    if is_grads_batched:
+        return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                             allow_unused, materialize_grads)
     outputs = _as_list(outputs, "grad", "outputs")
     inputs = _as_list(inputs, "grad", "inputs")
     if allow_unused is None:
@@ -73,6 +102,31 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                     "been used in the graph. Set allow_unused=True if this is the desired behavior.")
         result.append(g)
     return tuple(result)
+
+
+def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused,
+                  materialize_grads):
+    """grad(..., is_grads_batched=True): one backward per row of the grad_outputs."""
+    outputs = _as_list(outputs, "grad", "outputs")
+    inputs = _as_list(inputs, "grad", "inputs")
+    if grad_outputs is None:
+        raise RuntimeError("grad(): is_grads_batched=True needs grad_outputs with a leading "
+                           "batch dim")
+    vs = _as_list(grad_outputs, "grad", "grad_outputs")
+    n = vs[0].shape[0]
+    rows = []
+    for b in range(n):
+        last = b == n - 1
+        rows.append(grad(outputs, inputs, [v[b] for v in vs],
+                         retain_graph=True if not last else retain_graph,
+                         create_graph=create_graph, allow_unused=allow_unused,
+                         materialize_grads=materialize_grads))
+    from ..functional.shape import stack
+    out = []
+    for i in range(len(inputs)):
+        col = [r[i] for r in rows]
+        out.append(None if any(g is None for g in col) else stack(col))
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- the walk
