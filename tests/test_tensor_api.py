@@ -585,7 +585,7 @@ def test_repr_wraps_long_suffix_at_80_columns():
 def test_repr_of_graph_tensor_names_grad_fn():
     x = minitorch.tensor([1.0, 2.0], requires_grad=True)
     r = repr(x * 2)
-    assert r.startswith("tensor([2., 4.], grad_fn=<") and r.endswith("Backward>)")
+    assert r.startswith("tensor([2., 4.], grad_fn=<") and r.endswith("Backward0>)")
 
 
 # ----------------------------------------------------------------------------- errors

@@ -177,21 +177,21 @@ def test_graph_to_dot_small_expression():
     nodes, edges = parse_dot(text)
     labels = {v: k for k, v in nodes.items()}
     name = {lab.split("\\n")[0]: nid for nid, lab in nodes.items()}
-    for fn in ("MulBackward", "AddBackward", "SumBackward"):
+    for fn in ("MulBackward0", "AddBackward0", "SumBackward0"):
         assert fn in name, text
     assert "a\\n(2, 3) float32" in labels and "b\\n(2, 3) float32" in labels
     assert "c\\n(3,) float64" in labels
     assert nodes[name["output"]] == "output\\n() float64"
-    assert nodes[name["MulBackward"]] == "MulBackward\\n(2, 3) float32"
+    assert nodes[name["MulBackward0"]] == "MulBackward0\\n(2, 3) float32"
     # 9 nodes: output, Sum, Add (+ k), Add (+ c), Cast (a * b to float64 for + c), Mul,
-    # a, b, c -- two AddBackward; k needs no grad and is not drawn
-    assert len(nodes) == 9 and sum(lab.startswith("AddBackward") for lab in nodes.values()) == 2
-    assert nodes[name["CastBackward"]] == "CastBackward\\n(2, 3) float64"
+    # a, b, c -- two AddBackward0; k needs no grad and is not drawn
+    assert len(nodes) == 9 and sum(lab.startswith("AddBackward0") for lab in nodes.values()) == 2
+    assert nodes[name["CastBackward0"]] == "CastBackward0\\n(2, 3) float64"
     e = set(edges)
-    assert (labels["a\\n(2, 3) float32"], name["MulBackward"]) in e
-    assert (labels["b\\n(2, 3) float32"], name["MulBackward"]) in e
-    assert (name["MulBackward"], name["CastBackward"]) in e
-    assert (name["SumBackward"], name["output"]) in e
+    assert (labels["a\\n(2, 3) float32"], name["MulBackward0"]) in e
+    assert (labels["b\\n(2, 3) float32"], name["MulBackward0"]) in e
+    assert (name["MulBackward0"], name["CastBackward0"]) in e
+    assert (name["SumBackward0"], name["output"]) in e
     assert len(edges) == 8
     # deterministic
     assert viz.graph_to_dot(y, params={"a": a, "b": b, "c": c}) == text
@@ -206,8 +206,8 @@ def test_graph_to_dot_model_parameter_names():
     for pname, shape in (("0.weight", "(4, 3)"), ("0.bias", "(4,)"),
                          ("2.weight", "(2, 4)"), ("2.bias", "(2,)")):
         assert f"{pname}\\n{shape} float32" in labels, text
-    assert any(lab.startswith("ReluBackward") for lab in labels)
-    assert any(lab.startswith("MeanBackward") for lab in labels)
+    assert any(lab.startswith("ReluBackward0") for lab in labels)
+    assert any(lab.startswith("MeanBackward0") for lab in labels)
     # an iterable of pairs works as well, and without params leaves show shape and dtype
     assert viz.graph_to_dot(loss, params=model.named_parameters()) == text
     anon = viz.graph_to_dot(loss)
@@ -261,7 +261,7 @@ def test_render_dot_png_svg(tmp_path):
     check_png(viz.render_dot(text, tmp_path / "g.png"), min_size=500)
     with open(viz.render_dot(text, tmp_path / "g.svg")) as f:
         svg = f.read()
-    assert "<svg" in svg and "MulBackward" in svg
+    assert "<svg" in svg and "MulBackward0" in svg
     no_temp_files(tmp_path)
     with pytest.raises(RuntimeError, match="render_dot.*failed"):
         viz.render_dot("digraph { this is not dot", tmp_path / "bad.png")

@@ -10,7 +10,7 @@ feature registers itself in ``HOOKS`` and calls ``refresh()``:
   call's time;
 - anomaly detection (autograd/anomaly_mode.py): every node recorded gets a backward that
   checks its gradients for NaN and names the forward call that made the node; while
-  profiling, that backward is also timed, as the node's name ("LinearBackward").
+  profiling, that backward is also timed, as the node's name ("LinearBackward0").
 
 The inner call runs with the hooks off, so the casts autocast makes are plain calls and an
 op's forward is timed once.
@@ -63,7 +63,7 @@ def hooked_apply(cls, args, kwargs):
 # ---------------------------------------------------------------------------- backward
 def _instrument(out):
     """Give the node behind `out` a backward that is timed by the profiler (as a range
-    named after the node, e.g. "LinearBackward") and, in anomaly mode, checks its
+    named after the node, e.g. "LinearBackward0") and, in anomaly mode, checks its
     gradients for NaN and names the forward call that made the node."""
     outs = out if isinstance(out, tuple) else (out,)
     for t in outs:

@@ -2,7 +2,7 @@
 
 While it is on, every node recorded remembers the Python stack of the forward call that
 made it, and its backward checks the gradients it returns: a NaN raises
-``RuntimeError: Function 'MulBackward' returned nan values in its 0th output.`` after a
+``RuntimeError: Function 'MulBackward0' returned nan values in its 0th output.`` after a
 warning that shows the forward call responsible. It slows every op down; use it to debug.
 """
 from __future__ import annotations

@@ -137,7 +137,9 @@ class Function:
         return tuple(out)
 
     def name(self) -> str:
-        return type(self).__name__ + "Backward"
+        """The node's name as PyTorch shows it: ``MulBackward0`` for minitorch's own ops,
+        ``MyFnBackward`` for a user's Function ``MyFn`` (the type of the node has it too)."""
+        return type(self).__name__
 
     @property
     def needs_input_grad(self) -> tuple:
@@ -168,8 +170,11 @@ class Function:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("_is_node"):
+            return
         if "forward_takes_arrays" not in cls.__dict__ and "forward" in cls.__dict__:
             cls.forward_takes_arrays = _writes_array_style(cls)
+        cls._node_cls = _node_class(cls)
 
     @staticmethod
     def setup_context(ctx, inputs, output):
@@ -205,7 +210,7 @@ class Function:
                     need = True
             else:
                 arrays.append(a)
-        ctx = _new(cls)
+        ctx = _new(cls._node_cls)
         ctx._fwd_args = args  # for ctx.needs_input_grad inside forward
         raw = cls.forward(ctx, *arrays, **kwargs)
 
@@ -247,6 +252,16 @@ class Function:
 _new = object.__new__
 
 
+def _node_class(cls):
+    """The class of the graph nodes a Function makes: a subclass named as PyTorch names
+    its nodes (``Mul`` -> ``MulBackward0``; a user's ``MyFn`` -> ``MyFnBackward``), so that
+    ``y.grad_fn`` prints, and ``type(y.grad_fn).__name__`` reads, as in PyTorch."""
+    own = (cls.__module__ or "").startswith("minitorch.")
+    name = cls.__name__ + ("Backward0" if own else "Backward")
+    return type(name, (cls,), {"_is_node": True, "__module__": cls.__module__,
+                               "__qualname__": name, "__doc__": cls.__doc__})
+
+
 def _writes_array_style(cls) -> bool:
     """Whether a Function subclass's forward is written on arrays.
 
@@ -280,7 +295,7 @@ def _apply_on_tensors(cls, args, kwargs):
             need = need or a._rg
         else:
             arrays.append(a)
-    ctx = _new(cls)
+    ctx = _new(cls._node_cls)
     ctx._fwd_args = args
     with grad_mode.no_grad():
         if "setup_context" in _overridden(cls) and not _takes_ctx(cls.forward):

@@ -8,7 +8,7 @@
 
 Every call of a minitorch op (a ``Function``: ``MatMul``, ``Linear``, ``Conv2dFunction``,
 ``Add``...) inside the block is timed, and so is the backward of every node recorded in
-the block (as "LinearBackward", "MulBackward"...: its self time excludes the ops its
+the block (as "LinearBackward0", "MulBackward0"...: its self time excludes the ops its
 gradient formula calls, which appear as ops of their own). ``record_function`` names a
 range of your own; its self time is its total less the ops and ranges inside it. Times are in microseconds, as in
 PyTorch; an op's self time equals its total time (an op's forward calls no other op).

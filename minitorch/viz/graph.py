@@ -11,7 +11,7 @@ AccumulateGrad(variable) node; it is drawn as its tensor. Nodes:
 
     output tensor   (green)      "output\\n(2, 3) float32"
     leaf tensor     (blue)       its parameter name when `params` names it, shape, dtype
-    Function        (grey)       its name (MulBackward, ...) and the shape and dtype of
+    Function        (grey)       its name (MulBackward0, ...) and the shape and dtype of
                                  the tensor(s) it produced
 
 Edges go from inputs to the Function that used them and on to the output, the direction
