@@ -11,8 +11,19 @@ differs from NumPy's in three places that matter here, and `result_type` follows
 """
 from __future__ import annotations
 
+import sys as _sys
+
 import numpy as np
 
+
+
+def display_prefix() -> str:
+    """How dtypes, sizes and tensors print their module: ``torch`` while minitorch stands
+    in for torch (``python -m minitorch.as_torch``, or ``sys.modules["torch"] = minitorch``),
+    so a PyTorch program prints what it printed before; ``minitorch`` otherwise."""
+    t = _sys.modules.get("torch")
+    return "torch" if t is not None and getattr(t, "__name__", None) == "minitorch" \
+        else "minitorch"
 
 class dtype:
     """A minitorch dtype, e.g. ``minitorch.float32``. Compares equal only to itself.
@@ -58,7 +69,7 @@ class dtype:
             raise RuntimeError(f"Unknown Complex ScalarType for {self.name}") from None
 
     def __repr__(self) -> str:
-        return f"minitorch.{self.name}"
+        return f"{display_prefix()}.{self.name}"
 
     def __reduce__(self):
         return (_by_name, (self.name,))

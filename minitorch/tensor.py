@@ -556,7 +556,27 @@ class Size(tuple):
     """``tensor.shape``: a tuple that prints like PyTorch's torch.Size."""
 
     def __repr__(self):
-        return f"minitorch.Size({list(self)})"
+        return f"{_dt.display_prefix()}.Size({list(self)})"
+
+    # as torch.Size: slicing, concatenation and repetition give a Size again
+    def __getitem__(self, index):
+        out = tuple.__getitem__(self, index)
+        return Size(out) if isinstance(index, slice) else out
+
+    def __add__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple.__add__(other, self))
+
+    def __mul__(self, n):
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
 
     def numel(self) -> int:
         n = 1

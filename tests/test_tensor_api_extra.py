@@ -463,3 +463,25 @@ def test_uniform_and_normal_in_place_checks_as_torch():
             lib.zeros(3, dtype=lib.long).uniform_()
         x = lib.zeros(1000).uniform_(**{"from": 2.0, "to": 3.0})
         assert 2.0 <= float(x.min()) and float(x.max()) < 3.0
+
+
+def test_size_slices_and_concatenation_stay_sizes_as_torch():
+    m, t = minitorch.zeros(2, 3, 4).shape, torch.zeros(2, 3, 4).shape
+    for f in (lambda s: s[1:], lambda s: s + (5,), lambda s: (1,) + s, lambda s: s * 2,
+              lambda s: s[::-1], lambda s: s + s):
+        got, want = f(m), f(t)
+        assert type(got).__name__ == type(want).__name__ == "Size"
+        assert tuple(got) == tuple(want)
+    assert type(m[0]) is int and m[-1] == 4
+
+
+def test_names_print_as_torch_while_minitorch_stands_in_for_torch():
+    import subprocess
+    import sys
+    code = ("import sys, minitorch; print(repr(minitorch.float64), minitorch.zeros(2).shape); "
+            "sys.modules['torch'] = minitorch; import torch; "
+            "print(torch.zeros(2, dtype=torch.float64), torch.ones(3).shape, torch.int8)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True).stdout.splitlines()
+    assert out[0] == "minitorch.float64 minitorch.Size([2])"
+    assert out[1] == "tensor([0., 0.], dtype=torch.float64) torch.Size([3]) torch.int8"

@@ -198,7 +198,8 @@ def _affine(xhat, weight, bias, param_shape):
 
 
 def _size_str(shape):
-    return f"minitorch.Size({list(shape)})"
+    from ..tensor import Size
+    return repr(Size(shape))
 
 
 # ---------------------------------------------------------------------------- layer_norm

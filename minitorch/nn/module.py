@@ -971,7 +971,8 @@ def _remove_from(name, *regs):
 
 def _typename(obj) -> str:
     if isinstance(obj, Tensor):
-        return f"minitorch.{type(obj).__name__}"
+        from ..dtypes import display_prefix
+        return f"{display_prefix()}.{type(obj).__name__}"
     t = type(obj)
     return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
 
