@@ -44,6 +44,8 @@ NAMESPACES = {
     "autograd": "autograd",
     "linalg": "linalg",
     "special": "special",
+    "distributions": "distributions",
+    "func": "func",
 }
 
 # Names of parts of torch minitorch does not aim to have.
@@ -101,7 +103,8 @@ _SKIP = re.compile(
     r"^Buffer$|^SparseAdam$|^swa_utils$|^distributed$|^DistributedSampler$|Type$|^Sym|"
     r"^RRef|^BufferDict$|^LoggerBase$|^OutOfMemoryError$|^igamma|^geqrf$|^orgqr$|^ormqr$|"
     r"^index_reduce|^histogramdd$|^nextafter|^is_same_size$|^is_inference$|^is_shared$|"
-    r"^share_memory_$|^new_empty_strided$|^adjoint$|^mH$|^H$")
+    r"^share_memory_$|^new_empty_strided$|^adjoint$|^mH$|^H$|^ParamSpec$|^inf$|^override$|"
+    r"^common_args$|^multi_dim_common$")
 
 # Objects from these modules are imports, not part of the namespace (typing aliases...).
 _FOREIGN_MODULES = ("typing", "collections", "builtins", "numbers", "enum", "abc", "os",
