@@ -373,3 +373,18 @@ def test_random_shapes_values_and_gradients_match_torch(seed):
             (yt, gt), (ym, gm) = res
             np.testing.assert_allclose(ym, yt, rtol=1e-9, atol=1e-12, err_msg=f"{expr} {shape}")
             np.testing.assert_allclose(gm, gt, rtol=1e-8, atol=1e-10, err_msg=f"grad {expr} {shape}")
+
+
+@pytest.mark.parametrize("kw", [dict(p="nuc"), dict(p="nuc", dim=(1, 2)), dict(p="nuc", dim=1),
+                                dict(p="fro", dim=(0, 1, 2)), dict(p="fro", dim=(0, 2))])
+def test_norm_matrix_orders_as_torch(kw):
+    x = np.random.default_rng(3).standard_normal((2, 3, 4))
+    try:
+        want = torch.norm(torch.tensor(x), **kw)
+    except RuntimeError as e:
+        with pytest.raises(RuntimeError, match="2-tuple"):
+            minitorch.norm(minitorch.tensor(x), **kw)
+        assert "2-tuple" in str(e)
+        return
+    got = minitorch.norm(minitorch.tensor(x), **kw)
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-10)

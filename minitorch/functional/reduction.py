@@ -499,11 +499,17 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         input = cast(input, dtypes.to_dtype(dtype, "norm").np)
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"norm(): input dtype should be floating point, got {input.dtype}")
+    if p == "nuc" or (p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2):
+        # matrix norms over a pair of dims (all dims of a matrix when dim is None), as
+        # PyTorch sends them to linalg.matrix_norm (which checks the pair)
+        from .decomposition import matrix_norm
+        pair = tuple(range(input.ndim)) if dim is None else dim
+        return matrix_norm(input, p, pair, keepdim)
     dims = _reduce_dims(dim, input, "norm")
     if p is None or p == "fro" or p == 2:
         return Norm2.apply(input, dims, keepdim)
     if isinstance(p, str):
-        raise ValueError(f"norm(): p must be a number or 'fro', got {p!r}")
+        raise ValueError(f"norm(): p must be a number, 'fro' or 'nuc', got {p!r}")
     a = E.abs(input)
     if p == float("inf"):
         return amax(a, dims, keepdim)
