@@ -85,3 +85,7 @@ _install_torch_alias()
 from . import func, hub  # noqa: E402
 vmap = func.vmap
 from . import distributions  # noqa: E402,F401
+
+# torch._foreach_* (private in PyTorch too, but called by real code: timm's EMA, optimizers)
+from .functional import foreach as _foreach  # noqa: E402
+globals().update({_n: getattr(_foreach, _n) for _n in _foreach.__all__})
