@@ -45,6 +45,22 @@ def _compare_spec(path):
     raise AssertionError(f"{os.path.basename(path)} has no COMPARE dict")
 
 
+def _known_gaps(path):
+    """(KNOWN_GAP, KNOWN_GAPS) of a program: a reason why minitorch cannot run it at all
+    yet, and {figure: reason} for figures it cannot match yet. Both are documented gaps,
+    checked strictly: when one starts to agree, the test fails until the entry goes."""
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    whole, parts = None, {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            names = [getattr(t, "id", None) for t in node.targets]
+            if "KNOWN_GAP" in names:
+                whole = ast.literal_eval(node.value)
+            if "KNOWN_GAPS" in names:
+                parts = ast.literal_eval(node.value)
+    return whole, parts
+
+
 def _commands(path):
     return {"torch": [sys.executable, path],
             "minitorch": [sys.executable, "-m", "minitorch.as_torch", path]}
@@ -126,13 +142,25 @@ def _exact(key, a, b):
     raise AssertionError(f"{key}: minitorch {a!r} vs torch {b!r}")
 
 
-def check_agreement(spec, ref, mine):
-    """Compare every figure named in `spec`; one AssertionError lists all that differ."""
+def check_agreement(spec, ref, mine, gaps=None):
+    """Compare every figure named in `spec`; one AssertionError lists all that differ.
+    Figures in `gaps` ({name: reason}) must still differ (a documented gap that closes
+    fails the check, so that its entry is removed)."""
+    gaps = gaps or {}
     assert set(spec) <= set(ref), f"COMPARE names {set(spec) - set(ref)} not in RESULT"
+    assert set(gaps) <= set(spec), f"KNOWN_GAPS names {set(gaps) - set(spec)} not in COMPARE"
     assert set(ref) == set(mine), (f"RESULT keys differ: minitorch {sorted(mine)} "
                                    f"vs torch {sorted(ref)}")
     problems = []
+    for key, reason in gaps.items():
+        try:
+            check_agreement({key: spec[key]}, {key: ref[key]}, {key: mine[key]})
+        except AssertionError:
+            continue
+        problems.append(f"{key} agrees now: remove it from KNOWN_GAPS ({reason})")
     for key, (kind, tol) in spec.items():
+        if key in gaps:
+            continue
         assert kind in ("exact", "rel", "abs"), f"{key}: unknown comparison {kind!r}"
         try:
             if kind == "exact":
@@ -176,8 +204,16 @@ def test_close_compares_nested_values():
 @pytest.mark.parametrize("path", PROGRAMS, ids=_name)
 def test_program_agrees_with_pytorch(path, tmp_path):
     spec = _compare_spec(path)
+    whole, gaps = _known_gaps(path)
+    if whole:
+        try:
+            ref, mine = _run_both(path, tmp_path)
+            check_agreement(spec, ref, mine, gaps)
+        except AssertionError:
+            pytest.xfail(f"known gap: {whole}")
+        raise AssertionError(f"{_name(path)} runs and agrees now: remove its KNOWN_GAP ({whole})")
     ref, mine = _run_both(path, tmp_path)
-    check_agreement(spec, ref, mine)
+    check_agreement(spec, ref, mine, gaps)
     recorded = json.load(open(REFERENCE, encoding="utf-8")).get(_name(path))
     if LIVE_TORCH and recorded is not None:
         try:
@@ -212,17 +248,24 @@ def _main(argv):
                                                 _commands(path)["torch"])
                 print(f"recorded {_name(path)}")
                 continue
+            whole, gaps = _known_gaps(path)
             try:
                 ref, mine = _run_both(path, cwd)
-                check_agreement(_compare_spec(path), ref, mine)
-                print(f"ok    {_name(path)}")
+                check_agreement(_compare_spec(path), ref, mine, gaps)
+                print(f"ok    {_name(path)}" + (f" (known gaps: {', '.join(gaps)})" if gaps else "")
+                      + (f" -- but it has KNOWN_GAP: {whole}" if whole else ""))
             except (AssertionError, pytest.skip.Exception) as exc:
+                if whole:
+                    print(f"gap   {_name(path)}: {whole}")
+                    continue
                 failures += 1
                 print(f"FAIL  {_name(path)}: {_first_error(exc)}")
     if record:
-        with open(REFERENCE, "w", encoding="utf-8") as f:
+        tmp = REFERENCE + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
             json.dump(dict(sorted(recorded.items())), f, indent=1)
             f.write("\n")
+        os.replace(tmp, REFERENCE)
     return 1 if failures else 0
 
 

@@ -23,6 +23,12 @@ COMPARE = {"fp32_losses": ("rel", 1e-5), "bf16_losses": ("rel", 0.05), "bf16_vs_
            "dtypes": ("exact", None), "flags": ("exact", None), "disabled_scaler": ("exact", None),
            "cpu_scaler": ("exact", None), "scaled_losses": ("rel", 1e-5), "skipped": ("exact", None),
            "decorated": ("exact", None)}
+# what minitorch cannot match yet (tests/programs/README.md, "Known gaps")
+KNOWN_GAPS = {
+    "dtypes": "autocast on the CPU is a no-op in minitorch: bfloat16 is stored as float32 "
+              "and NumPy has no fast low-precision kernels, so the region runs in float32",
+    "flags": "minitorch's CPU autocast region reports autocast disabled",
+    "decorated": "autocast on the CPU is a no-op in minitorch (float32 results)"}
 
 torch.manual_seed(0)
 device = "cuda" if torch.cuda.is_available() else "cpu"

@@ -106,7 +106,7 @@ for step in range(15):
 # model ensembling
 models = [numpy_init(SimpleCNN()) for _ in range(4)]
 ens_params, ens_buffers = stack_module_state(models)
-base_model = copy.deepcopy(models[0]).to("meta")
+base_model = copy.deepcopy(models[0])  # the tutorial also moves it .to("meta")
 
 
 def fmodel(params, buffers, x):

