@@ -8,8 +8,9 @@ DataLoader, with torch.utils.data's names and semantics.
         ...
 
 Samplers (Sequential, Random, SubsetRandom, WeightedRandom, Batch, Distributed) choose the
-order; IterableDataset streams; ``num_workers > 0`` is accepted and reads in the main
-process (see dataloader.py).
+order; IterableDataset streams; ``num_workers > 0`` emulates torch's worker processes in
+the main process, each on its own dataset copy, batches in torch's order (dataloader.py,
+_worker.py).
 """
 from .dataset import *  # noqa: F401,F403
 from .sampler import *  # noqa: F401,F403

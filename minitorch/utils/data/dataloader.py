@@ -18,77 +18,43 @@ once with the whole batch of indices instead of sample by sample and then stacke
 result is the same (values, dtypes, a list of tensors); one 60000 x 784 epoch takes
 milliseconds of Python instead of a loop over 60000 samples.
 
-Worker processes: ``num_workers > 0`` is accepted (so torch scripts run unchanged) and the
-batches are made in the main process, in the same order, as if by one worker: while a
-batch is read, ``get_worker_info()`` returns ``WorkerInfo(id=0, num_workers=1, ...)``, so
-an IterableDataset that shards its stream by worker yields all of it once, and
-``worker_init_fn(0)`` runs when iteration starts (once, with ``persistent_workers``).
-``pin_memory``, ``prefetch_factor`` and ``timeout`` have no effect. With
-``num_workers=0`` (and outside iteration) ``get_worker_info()`` is None, as in torch.
+Worker processes: ``num_workers=N > 0`` emulates torch's N worker processes in the main
+process, deterministically (see _worker.py): each worker runs on its own copy of the
+dataset with its own random streams, ``get_worker_info()`` returns its ``WorkerInfo(id=i,
+num_workers=N, seed=base_seed + i, dataset=<its copy>)`` while it runs, and
+``worker_init_fn(i)`` runs in it when the epoch starts (once, with
+``persistent_workers``, which also keeps the copies across epochs). The batches come in
+torch's order:
+
+- map-style dataset: the sampler runs in the main process; batch k is read by worker
+  k % N, so the batches are those of ``num_workers=0``, in the same order.
+- IterableDataset: every worker iterates its own copy and batches its own stream
+  (batch_size, drop_last per worker); the loader takes one batch from each worker in
+  turn (worker 0, 1, ..., N-1, 0, ...), skipping workers whose stream has ended. A dataset
+  that shards itself by ``get_worker_info()`` is thus read once, interleaved as in torch;
+  one that does not is read N times.
+
+``base_seed`` is drawn from ``generator`` (or the default generator) when an epoch's
+workers start, after the sampler's first draw, so shuffling does not depend on
+num_workers. ``pin_memory``, ``prefetch_factor``, ``timeout``, ``in_order=False`` and
+``multiprocessing_context`` have no effect. With ``num_workers=0`` (and outside
+iteration) ``get_worker_info()`` is None, as in torch.
 """
 from __future__ import annotations
 
 import itertools
 import math
+import warnings
+
+import numpy as np
 
 from ... import random as _random
+from ._worker import WorkerInfo, _Worker, get_worker_info
 from .collate import default_collate, default_convert
 from .dataset import IterableDataset, Subset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, _is_int
 
 __all__ = ["DataLoader", "get_worker_info", "WorkerInfo"]
-
-
-class WorkerInfo:
-    """What ``get_worker_info()`` returns inside a (emulated) worker: ``id``,
-    ``num_workers``, ``seed`` and ``dataset``, read-only after creation as in torch."""
-
-    __initialized = False
-
-    def __init__(self, **kwargs):
-        for k, v in kwargs.items():
-            setattr(self, k, v)
-        self.__keys = tuple(kwargs.keys())
-        self.__initialized = True
-
-    def __setattr__(self, key, val):
-        if self.__initialized:
-            raise RuntimeError(f"Cannot assign attributes to {type(self).__name__} objects")
-        return super().__setattr__(key, val)
-
-    def __repr__(self):
-        items = [f"{k}={getattr(self, k)}" for k in self.__keys]
-        return f"{type(self).__name__}({', '.join(items)})"
-
-
-_worker_info = None
-
-
-def get_worker_info():
-    """The ``WorkerInfo`` of the worker reading data now, or None in the main process.
-
-    minitorch has no worker processes: with ``num_workers > 0`` the DataLoader reads in
-    the main process as one worker (``id=0``, ``num_workers=1``), and this returns that
-    worker's info while a batch is being read (in ``__iter__`` / ``__getitem__`` of the
-    dataset and in ``worker_init_fn``); otherwise None."""
-    return _worker_info
-
-
-class _as_worker:
-    """Context in which get_worker_info() returns ``info`` (None: leave it as it is)."""
-
-    def __init__(self, info):
-        self.info = info
-
-    def __enter__(self):
-        global _worker_info
-        self.saved = _worker_info
-        if self.info is not None:
-            _worker_info = self.info
-
-    def __exit__(self, *exc):
-        global _worker_info
-        _worker_info = self.saved
 
 
 class _InfiniteConstantSampler(Sampler):
@@ -224,7 +190,8 @@ class DataLoader:
             collate_fn = default_collate if self._auto_collation else default_convert
         self.collate_fn = collate_fn
         self.persistent_workers = persistent_workers
-        self._workers_started = False
+        self._iterator = None                     # the persistent workers' iterator
+        self._IterableDataset_len_called = None   # len(dataset) when len(loader) was asked
         self._initialized = True
 
     def __setattr__(self, attr, val):
@@ -243,11 +210,24 @@ class DataLoader:
         return self.batch_sampler if self._auto_collation else self.sampler
 
     def __iter__(self):
-        return _DataLoaderIter(self)
+        """A pass over the data. With persistent workers, the same iterator (and workers)
+        every epoch, restarted, as in torch."""
+        if self.num_workers == 0:
+            return _DataLoaderIter(self)
+        if not self.persistent_workers:
+            return _MultiWorkerIter(self)
+        if self._iterator is None:
+            self._iterator = _MultiWorkerIter(self)
+        else:
+            self._iterator._reset(self)
+        return self._iterator
 
     def __len__(self) -> int:
+        """Batches per epoch. IterableDataset: from ``len(dataset)`` (samples), as torch
+        computes it whatever num_workers is; an iterator that then yields more batches
+        than that number warns."""
         if self._iterable:
-            length = len(self.dataset)
+            length = self._IterableDataset_len_called = len(self.dataset)
             if self.batch_size is not None:
                 length = length // self.batch_size if self.drop_last else math.ceil(
                     length / self.batch_size)
@@ -259,8 +239,57 @@ class DataLoader:
                 f"sampler={type(self.sampler).__name__}, drop_last={self.drop_last})")
 
 
-class _DataLoaderIter:
-    """One pass over a DataLoader (what ``iter(loader)`` returns)."""
+def _read_map_batch(dataset, reader, index, auto, collate_fn):
+    """One batch of a map-style dataset (torch's _MapDatasetFetcher): ``index`` is a list
+    of indices (auto-collation) or a single index."""
+    if not auto:
+        return collate_fn(dataset[index])
+    if reader is not None:
+        return reader(index)
+    getitems = getattr(dataset, "__getitems__", None)
+    if getitems:
+        data = getitems(index)
+    else:
+        data = [dataset[i] for i in index]
+    return collate_fn(data)
+
+
+def _fast_reader(loader, dataset):
+    """The one-gather reader of ``dataset`` when the loader collates with
+    default_collate, else None."""
+    if loader._auto_collation and loader.collate_fn is default_collate:
+        return _batch_reader(dataset)
+    return None
+
+
+class _BaseIter:
+    """What both iterators share: iter(), len() and torch's warning when an
+    IterableDataset yields more batches than ``len(loader)`` promised."""
+
+    def __iter__(self):
+        return self
+
+    def __len__(self) -> int:
+        return len(self._loader)
+
+    def _count(self):
+        self._num_yielded += 1
+        promised = self._len_called
+        if self._loader._iterable and promised is not None and self._num_yielded > promised:
+            msg = (f"Length of IterableDataset {self._loader.dataset} was reported to be "
+                   f"{promised}(when accessing len(dataloader)), but {self._num_yielded} "
+                   f"samples have been fetched. ")
+            if self._loader.num_workers > 0:
+                msg += ("For multiprocessing data-loading, this could be caused by not "
+                        "properly configuring the IterableDataset replica at each worker. "
+                        "Please see https://pytorch.org/docs/stable/data.html#torch.utils."
+                        "data.IterableDataset for examples.")
+            warnings.warn(msg, stacklevel=3)
+
+
+class _DataLoaderIter(_BaseIter):
+    """One pass over a DataLoader with ``num_workers=0``: everything in the main process
+    (get_worker_info() stays None)."""
 
     def __init__(self, loader: DataLoader):
         self._loader = loader
@@ -269,28 +298,13 @@ class _DataLoaderIter:
         self._collate_fn = loader.collate_fn
         self._drop_last = loader.drop_last
         self._num_yielded = 0
-        self._worker = None
-        if loader.num_workers > 0:
-            self._worker = WorkerInfo(id=0, num_workers=1, seed=_base_seed(loader),
-                                      dataset=loader.dataset)
-        with _as_worker(self._worker):
-            if self._worker is not None and loader.worker_init_fn is not None and not (
-                    loader.persistent_workers and loader._workers_started):
-                loader.worker_init_fn(0)
-            loader._workers_started = True
-            if loader._iterable:
-                self._dataset_iter = iter(loader.dataset)
-                self._ended = False
-        if not loader._iterable:
+        self._len_called = loader._IterableDataset_len_called
+        if loader._iterable:
+            self._dataset_iter = iter(loader.dataset)
+            self._ended = False
+        else:
             self._index_iter = iter(loader._index_sampler)
-            self._reader = (_batch_reader(loader.dataset)
-                            if self._auto and self._collate_fn is default_collate else None)
-
-    def __iter__(self):
-        return self
-
-    def __len__(self) -> int:
-        return len(self._loader)
+            self._reader = _fast_reader(loader, loader.dataset)
 
     def _next_iterable(self):
         if self._ended:
@@ -307,27 +321,105 @@ class _DataLoaderIter:
 
     def _next_map(self):
         index = next(self._index_iter)
-        ds = self._dataset
-        if not self._auto:
-            return self._collate_fn(ds[index])
-        if self._reader is not None:
-            return self._reader(index)
-        getitems = getattr(ds, "__getitems__", None)
-        if getitems:
-            data = getitems(index)
-        else:
-            data = [ds[i] for i in index]
-        return self._collate_fn(data)
+        return _read_map_batch(self._dataset, self._reader, index, self._auto, self._collate_fn)
 
     def __next__(self):
-        with _as_worker(self._worker):
-            out = self._next_iterable() if self._loader._iterable else self._next_map()
-        self._num_yielded += 1
+        out = self._next_iterable() if self._loader._iterable else self._next_map()
+        self._count()
         return out
 
 
-def _base_seed(loader) -> int:
-    """The emulated worker's seed: fixed by the loader's generator (or the default one)
-    without drawing from it, so num_workers does not change the random stream."""
-    gen = loader.generator if loader.generator is not None else _random.default_generator
-    return int(gen.initial_seed()) % (2 ** 63)
+class _MultiWorkerIter(_BaseIter):
+    """One pass over a DataLoader with ``num_workers=N > 0``: N emulated workers
+    (_worker._Worker), started by the first ``next()``, each on its own dataset copy.
+
+    Map-style: the sampler runs here; batch k is read by worker k % N (torch's in-order
+    round robin). IterableDataset: batch j comes from the next worker in turn whose
+    stream has not ended; a worker that ends drops out of the turn."""
+
+    def __init__(self, loader: DataLoader):
+        self._loader = loader
+        self._workers = None        # kept across epochs with persistent_workers
+        self._readers = None
+        self._reset(loader)
+
+    def _reset(self, loader) -> None:
+        """Start a new epoch (a persistent iterator is reset by each iter(loader))."""
+        self._num_yielded = 0
+        self._len_called = loader._IterableDataset_len_called
+        self._index_iter = None if loader._iterable else iter(loader._index_sampler)
+        self._turn = 0              # the next batch's position in the round robin
+        self._active = None         # IterableDataset: workers whose stream goes on
+        self._started = False
+        self._done = False
+
+    def _start(self) -> None:
+        """Start this epoch's workers: draw base_seed, copy the dataset into each and run
+        worker_init_fn(i) in it (once per iterator with persistent_workers); for an
+        IterableDataset, each worker then calls iter() on its copy."""
+        self._started = True
+        loader = self._loader
+        n = loader.num_workers
+        if self._workers is None:
+            base_seed = _draw_base_seed(loader)
+            self._workers = [_Worker(i, n, base_seed, loader.dataset, loader.worker_init_fn)
+                             for i in range(n)]
+            self._readers = [_fast_reader(loader, w.dataset) for w in self._workers]
+        if loader._iterable:
+            for w in self._workers:
+                w.start_epoch()
+            self._active = [True] * n
+
+    def _finish(self):
+        """The epoch is over: without persistent workers, the workers shut down."""
+        self._done = True
+        if not self._loader.persistent_workers:
+            self._workers = self._readers = None
+        raise StopIteration
+
+    def _next_map(self):
+        try:
+            index = next(self._index_iter)
+        except StopIteration:
+            if not self._started:
+                self._start()
+            self._finish()
+        if not self._started:
+            self._start()
+        k = self._turn % len(self._workers)
+        self._turn += 1
+        loader = self._loader
+        worker = self._workers[k]
+        return worker.run(_read_map_batch, worker.dataset, self._readers[k], index,
+                          loader._auto_collation, loader.collate_fn)
+
+    def _next_iterable(self):
+        if not self._started:
+            self._start()
+        loader = self._loader
+        n = len(self._workers)
+        while any(self._active):
+            k = self._turn % n
+            self._turn += 1
+            if not self._active[k]:
+                continue
+            worker = self._workers[k]
+            try:
+                return worker.run(worker.next_batch, loader.batch_size, loader.drop_last,
+                                  loader.collate_fn)
+            except StopIteration:
+                self._active[k] = False
+        self._finish()
+
+    def __next__(self):
+        if self._done:
+            raise StopIteration
+        out = self._next_iterable() if self._loader._iterable else self._next_map()
+        self._count()
+        return out
+
+
+def _draw_base_seed(loader) -> int:
+    """The workers' base seed, drawn from the loader's generator (or the default one) as
+    torch draws it: a fresh one for each epoch's workers (once with persistent_workers)."""
+    return int(_random.rng(loader.generator).integers(0, 2 ** 63, dtype=np.int64))
