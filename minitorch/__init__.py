@@ -89,3 +89,7 @@ from . import distributions  # noqa: E402,F401
 # torch._foreach_* (private in PyTorch too, but called by real code: timm's EMA, optimizers)
 from .functional import foreach as _foreach  # noqa: E402
 globals().update({_n: getattr(_foreach, _n) for _n in _foreach.__all__})
+
+# sparse COO tensors (emulated on dense arrays) and torch.sparse
+from .functional.sparse_coo import *  # noqa: E402,F401,F403
+from . import sparse  # noqa: E402

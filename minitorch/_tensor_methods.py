@@ -191,7 +191,8 @@ _METHODS = {
 from .functional import pointwise as _PW, sorting as _SO, decomposition as _DE  # noqa: E402
 from .functional import removed as _RM  # noqa: E402
 from . import creation as _CR  # noqa: E402  (the in-place samplers: random_, bernoulli_, ...)
-for _mod in (E, R, S, I, L, A, C, IP, _PW, _SO, _DE, _CR, _RM):
+from .functional import sparse_coo as _SPC  # noqa: E402  (to_sparse, coalesce, values, ...)
+for _mod in (E, R, S, I, L, A, C, IP, _PW, _SO, _DE, _CR, _RM, _SPC):
     _METHODS.update(getattr(_mod, "TENSOR_METHODS", {}))
 from ._aliases import accept_numpy_names as _numpy_names  # noqa: E402
 for _name, _fn in _METHODS.items():
