@@ -241,21 +241,22 @@ def test_worker_info_and_worker_init_fn_with_workers():
     inits = []
     loader = DataLoader(Probe(), batch_size=2, num_workers=3,
                         worker_init_fn=lambda wid: inits.append((wid, mud.get_worker_info())))
-    assert [b.tolist() for b in loader] == [[0, 1], [2, 3], [4]]
+    assert [b.tolist() for b in loader] == [[0, 1]] * 3 + [[2, 3]] * 3 + [[4]] * 3
+    assert [(i.id, i.num_workers) for i in seen] == [(0, 3), (1, 3), (2, 3)]
     info = seen[0]
-    assert (info.id, info.num_workers) == (0, 1) and info.dataset is loader.dataset
-    assert isinstance(info.seed, int)
-    assert inits[0][0] == 0 and inits[0][1] is info or inits[0][1].id == 0
+    assert info.dataset is not loader.dataset and isinstance(info.dataset, Probe)
+    assert isinstance(info.seed, int) and seen[1].seed == info.seed + 1
+    assert [w for w, _ in inits] == [0, 1, 2] and inits[0][1] is info
     with pytest.raises(RuntimeError):
         info.id = 4
     assert mud.get_worker_info() is None               # outside iteration again
     list(loader)
-    assert len(inits) == 2                             # workers restart every epoch
+    assert len(inits) == 6                             # 3 workers restart every epoch
     persistent = DataLoader(Probe(), batch_size=2, num_workers=2, persistent_workers=True,
                             worker_init_fn=lambda wid: inits.append(wid))
     list(persistent)
     list(persistent)
-    assert len(inits) == 3                             # persistent workers start once
+    assert len(inits) == 8                             # persistent workers start once
     # a sharded stream yields everything once, as torch's workers together do
     sharded = [b["y"].tolist() for b in DataLoader(Range(11, True, minitorch), batch_size=4,
                                                    num_workers=4)]
