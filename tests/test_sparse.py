@@ -319,6 +319,22 @@ def test_gradient_of_a_sparse_leaf_matches_torch(name):
     _grads_match(f, f, sparse_leaf=True)
 
 
+def test_to_sparse_of_a_dense_leaf_and_dense_at_sparse_gradients_match_torch():
+    a = np.array([[0.0, 1.5, 0.0], [0.0, 0.0, 0.0], [2.0, 0.0, -1.0]])
+    x = np.arange(6.0).reshape(3, 2)
+    grads = []
+    for lib in (minitorch, torch):
+        d = lib.tensor(a, requires_grad=True)
+        lib.sparse.mm(d.to_sparse(), lib.tensor(x)).sum().backward()
+        e = lib.tensor(a, requires_grad=True)
+        out = lib.sparse.mm(lib.tensor(x).t(), e.to_sparse())
+        assert not out.is_sparse
+        (out * out).sum().backward()
+        grads.append((dense(d.grad), dense(e.grad)))
+    for m, t in zip(*grads):
+        np.testing.assert_allclose(m, t, rtol=1e-12)
+
+
 def test_sparse_mm_gradient_is_restricted_to_the_pattern():
     A = minitorch.sparse_coo_tensor(IDX, VALS, SIZE, dtype=minitorch.float64).coalesce()
     A.requires_grad_()
@@ -358,6 +374,44 @@ def test_detach_deepcopy_and_requires_grad_keep_the_layout():
     for x in (m.detach(), copy.deepcopy(m), m.clone().requires_grad_()):
         assert x.is_sparse and x._nnz() == 5 and not x.is_coalesced()
         np.testing.assert_array_equal(x._values().numpy(), np.float32(VALS))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_sparse_tensors_match_torch(seed):
+    """Random shapes, indices with repeats, and dense dims: coalescing, sums, products and
+    softmax, with gradients for the values and the dense operand."""
+    rng = np.random.default_rng(seed)
+    rows, cols = rng.integers(1, 7, size=2)
+    nnz = int(rng.integers(0, 3 * rows * cols))
+    idx = np.stack([rng.integers(0, rows, nnz), rng.integers(0, cols, nnz)])
+    vals = rng.standard_normal(nnz)
+    x = rng.standard_normal((cols, 3))
+    g = rng.standard_normal((rows, 3))
+    res = []
+    for lib in (minitorch, torch):
+        v = lib.tensor(vals, requires_grad=True)
+        X = lib.tensor(x, requires_grad=True)
+        A = lib.sparse_coo_tensor(lib.tensor(idx), v, (rows, cols))
+        C = A.coalesce()
+        out = lib.sparse.mm(A, X)
+        soft = lib.sparse.softmax(C, 1).to_dense()
+        total = (out * lib.tensor(g)).sum() + (soft * soft).sum() + \
+            lib.sparse.sum(C, 0).to_dense().sum() ** 2
+        total.backward()
+        res.append([C.indices().numpy(), dense(C.values()), dense(out), dense(soft),
+                     dense(v.grad), dense(X.grad), C._nnz(), A._nnz()])
+    for a, b in zip(*res):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_sparse_buffer_follows_module_conversions():
+    A = minitorch.sparse_coo_tensor(IDX, VALS, SIZE)
+    m = minitorch.nn.Module()
+    m.register_buffer("adj", A)
+    m.double()
+    assert m.adj.is_sparse and m.adj.dtype is minitorch.float64
+    assert m.adj._values().dtype is minitorch.float64 and m.adj._nnz() == 5
+    assert copy.deepcopy(m).adj.is_sparse
 
 
 # ---------------------------------------------------------------------------- a GCN
