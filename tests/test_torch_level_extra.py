@@ -68,3 +68,18 @@ def test_removed_functions_raise_torchs_error(name):
         getattr(minitorch, name)(*args)
     assert str(mine.value).splitlines()[0] == str(theirs.value).splitlines()[0]
     assert "linalg" in str(mine.value)
+
+
+def test_addmv_in_place_and_deprecated_resize_as_torch():
+    import warnings
+    for lib in (minitorch, torch):
+        a = lib.zeros(2, dtype=lib.float64)
+        assert lib.addmv_(a, lib.ones(2, 3, dtype=lib.float64), lib.ones(3, dtype=lib.float64),
+                          beta=0.5, alpha=2.0) is a
+        assert a.tolist() == [6.0, 6.0]
+        x = lib.zeros(2, 3)
+        with warnings.catch_warnings(record=True) as ws:
+            warnings.simplefilter("always")
+            y = x.resize(6)
+        assert tuple(y.shape) == (6,) and tuple(x.shape) == (2, 3)
+        assert any("non-inplace resize is deprecated" in str(w.message) for w in ws)

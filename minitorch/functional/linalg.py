@@ -738,3 +738,5 @@ TENSOR_METHODS = {
 for _n in ("addmm", "addmv", "addbmm", "baddbmm", "addr"):
     TENSOR_METHODS[_n + "_"] = _method_inplace(TENSOR_METHODS[_n], _n + "_")
 del _n
+addmv_ = TENSOR_METHODS["addmv_"]   # torch.addmv_(input, mat, vec) exists at torch level too
+EXPORTS.append("addmv_")

@@ -47,3 +47,22 @@ solve, lstsq, eig, symeig, matrix_rank = (_removed(n) for n in __all__)
 
 # Tensor.solve & co. raise the same way
 TENSOR_METHODS = {"solve": solve, "lstsq": lstsq, "eig": eig, "symeig": symeig}
+
+
+# ---------------------------------------------------------------------------- deprecated
+def _resize(self, *sizes):
+    """Tensor.resize (deprecated by PyTorch): a resized copy; PyTorch warns
+    "non-inplace resize is deprecated"."""
+    import warnings
+    warnings.warn("non-inplace resize is deprecated", UserWarning, stacklevel=2)
+    return self.detach().clone().resize_(*sizes)
+
+
+def _resize_as(self, tensor):
+    """Tensor.resize_as (deprecated by PyTorch): a copy resized like `tensor`."""
+    import warnings
+    warnings.warn("non-inplace resize_as is deprecated", UserWarning, stacklevel=2)
+    return self.detach().clone().resize_as_(tensor)
+
+
+TENSOR_METHODS.update({"resize": _resize, "resize_as": _resize_as})
