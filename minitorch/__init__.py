@@ -93,3 +93,11 @@ globals().update({_n: getattr(_foreach, _n) for _n in _foreach.__all__})
 # sparse COO tensors (emulated on dense arrays) and torch.sparse
 from .functional.sparse_coo import *  # noqa: E402,F401,F403
 from . import sparse  # noqa: E402
+
+# PyTorch returns inf/nan silently (1/0, log(0), sqrt(-1)); NumPy would warn from inside
+# minitorch's ops. Only NumPy's floating-point warnings raised in minitorch's own code are
+# silenced; a user's own NumPy calls still warn as usual.
+import warnings as _warnings  # noqa: E402
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"minitorch(\.|$)",
+                         message=r"(divide by zero|invalid value|overflow|underflow) "
+                                 r"encountered")

@@ -17,7 +17,9 @@ the same numbers on every device.
 """
 from __future__ import annotations
 
+import array as _array
 import builtins
+import collections.abc as _abc
 import math
 import numbers
 import warnings
@@ -160,7 +162,14 @@ def _to_array(data, fn, np_dtype=None):
             return np.array(data, dtype=dtype)
         except OverflowError as exc:
             raise ValueError(f"{fn}(): Overflow when unpacking long long: {exc}") from None
-    raise TypeError(f"{fn}(): could not convert data of type {type(data).__name__} to a tensor")
+    if isinstance(data, (_array.array, memoryview)):   # the buffer protocol, as PyTorch
+        return np.asarray(data)
+    if isinstance(data, _abc.Sequence) and not isinstance(data, (str, bytes, bytearray)):
+        return _to_array(list(data), fn, np_dtype)    # deque and other sequences
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"{fn}(): could not convert data of type {type(data).__name__} to a "
+                        "tensor")
+    raise RuntimeError(f"{fn}(): Could not infer dtype of {type(data).__name__}")
 
 
 def _supported(arr, fn):

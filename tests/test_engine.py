@@ -1276,3 +1276,23 @@ def test_grad_accepts_pytorchs_full_signature():
                         x.grad.numpy(), len(ws)))
     for a, b in zip(*results):
         np.testing.assert_allclose(a, b)
+
+
+def test_extra_trailing_none_gradients_are_allowed_as_torch():
+    """PyTorch code returns None for defaulted forward arguments (eps=1e-3) that were not
+    passed: extra trailing Nones are fine, an extra gradient is not."""
+    class Scale(Function):
+        @staticmethod
+        def forward(ctx, x, w, eps=1e-3):
+            ctx.save_for_backward(x, w)
+            return x * w + eps
+
+        @staticmethod
+        def backward(ctx, g):
+            x, w = ctx.saved_tensors
+            return g * w, g * x, None, None, None
+
+    x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    w = minitorch.tensor([3.0, 4.0], requires_grad=True)
+    Scale.apply(x, w).sum().backward()
+    assert x.grad.tolist() == [3.0, 4.0] and w.grad.tolist() == [1.0, 2.0]

@@ -202,3 +202,16 @@ def test_gradcheck_skips_float_outputs_marked_non_differentiable():
 
     x = minitorch.randn(3, 4, dtype=minitorch.float64, requires_grad=True)
     assert gradcheck(ScaleAndMask.apply, (x,))
+
+
+def test_gradcheck_accepts_pytorchs_keywords():
+    x = _x(3)
+    assert gradcheck(Square.apply, (x,), fast_mode=True, nondet_tol=1e-12,
+                     check_undefined_grad=True, check_grad_dtypes=True,
+                     check_batched_grad=False, masked=None)
+    assert gradgradcheck(Square.apply, (x,), gen_non_contig_grad_outputs=True, fast_mode=True)
+    assert gradcheck(func=Square.apply, inputs=(x,))
+    with pytest.raises(NotImplementedError, match="forward-mode"):
+        gradcheck(Square.apply, (x,), check_forward_ad=True)
+    with pytest.raises(GradcheckError):
+        gradcheck(DoubleTooMuch.apply, (x,), fast_mode=True)

@@ -189,8 +189,13 @@ def _run(roots, root_grads, retain_graph, create_graph, targets, accumulate):
                 result = (result,)
             edges = node._edges
             if len(result) != len(edges):
-                # trailing non-tensor arguments (dims, flags) need no gradient entry
-                if len(result) > len(edges) or any(e is not None for e in edges[len(result):]):
+                # trailing non-tensor arguments (dims, flags) need no gradient entry, and
+                # extra trailing Nones (for defaulted arguments) are allowed, as in PyTorch
+                if len(result) > len(edges):
+                    if any(g is not None for g in result[len(edges):]):
+                        _raise_count(node, len(result), len(edges))
+                    result = result[:len(edges)]
+                elif any(e is not None for e in edges[len(result):]):
                     _raise_count(node, len(result), len(edges))
             meta = node._in_meta
             for k, g in enumerate(result):

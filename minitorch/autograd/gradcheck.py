@@ -42,32 +42,57 @@ class CheckResult:
     message: str = ""
 
 
-def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, *,
+def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
+              nondet_tol=0.0, check_undefined_grad=True, check_grad_dtypes=False,
+              check_batched_grad=False, check_batched_forward_grad=False,
+              check_forward_ad=False, check_backward_ad=True, fast_mode=False, masked=None,
               grad_outputs=None, per_element_limit=256, check_noncontiguous=False, seed=0):
-    """Check the first derivatives of `fn` at `inputs` against finite differences.
+    """Check the first derivatives of `func` at `inputs` against finite differences.
 
-    fn: callable taking the inputs positionally and returning a Tensor or a tuple of them.
+    func: callable taking the inputs positionally and returning a Tensor or a tuple of them.
     inputs: a Tensor or a tuple; float tensors with requires_grad=True are differentiated
         (in float64 copies), everything else is passed through unchanged.
     per_element_limit: run per-element checks when the differentiated inputs have at most
         this many elements in total.
-    """
-    result = check_gradients(fn, inputs, eps=eps, atol=atol, rtol=rtol,
-                             grad_outputs=grad_outputs, per_element_limit=per_element_limit,
+
+    PyTorch's keywords are accepted: ``nondet_tol`` widens the tolerance; ``fast_mode=True``
+    keeps only the directional check; ``check_grad_dtypes``, ``check_undefined_grad``,
+    ``check_batched_grad`` and ``masked`` need nothing more here (the engine already checks
+    every gradient's dtype, and undefined gradients are zeros); ``check_forward_ad=True``
+    raises, as minitorch has no forward-mode AD."""
+    _check_ad_flags(check_forward_ad, check_backward_ad, check_batched_forward_grad)
+    result = check_gradients(func, inputs, eps=eps, atol=atol + nondet_tol, rtol=rtol,
+                             grad_outputs=grad_outputs,
+                             per_element_limit=0 if fast_mode else per_element_limit,
                              check_noncontiguous=check_noncontiguous, seed=seed)
     return _finish(result, raise_exception)
 
 
-def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
-                  raise_exception=True, *, per_element_limit=256, check_noncontiguous=False,
-                  seed=0):
-    """Check the second derivatives of `fn`: gradcheck of x, v -> vjp(fn, x, v), where the
-    backward is run with create_graph=True and v is a random upstream gradient (or the
-    given `grad_outputs`)."""
-    result = check_second_gradients(fn, inputs, grad_outputs=grad_outputs, eps=eps, atol=atol,
-                                    rtol=rtol, per_element_limit=per_element_limit,
-                                    check_noncontiguous=check_noncontiguous, seed=seed)
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
+                  gen_non_contig_grad_outputs=False, raise_exception=True, nondet_tol=0.0,
+                  check_undefined_grad=True, check_grad_dtypes=False, check_batched_grad=False,
+                  check_fwd_over_rev=False, check_rev_over_rev=True, fast_mode=False,
+                  masked=False, per_element_limit=256, check_noncontiguous=False, seed=0):
+    """Check the second derivatives of `func`: gradcheck of x, v -> vjp(func, x, v), where
+    the backward is run with create_graph=True and v is a random upstream gradient (or the
+    given `grad_outputs`). PyTorch's keywords are accepted as in gradcheck;
+    ``gen_non_contig_grad_outputs`` also checks non-contiguous layouts."""
+    _check_ad_flags(check_fwd_over_rev, check_rev_over_rev, False)
+    result = check_second_gradients(func, inputs, grad_outputs=grad_outputs, eps=eps,
+                                    atol=atol + nondet_tol, rtol=rtol,
+                                    per_element_limit=0 if fast_mode else per_element_limit,
+                                    check_noncontiguous=check_noncontiguous or
+                                    gen_non_contig_grad_outputs, seed=seed)
     return _finish(result, raise_exception)
+
+
+def _check_ad_flags(forward, backward, batched_forward):
+    if forward or batched_forward:
+        raise NotImplementedError("gradcheck(): minitorch has no forward-mode AD "
+                                  "(check_forward_ad / check_fwd_over_rev must be False)")
+    if not backward:
+        raise ValueError("gradcheck(): check_backward_ad=False leaves nothing to check in "
+                         "minitorch (it has no forward-mode AD)")
 
 
 def _finish(result, raise_exception):
