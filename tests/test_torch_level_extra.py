@@ -83,3 +83,28 @@ def test_addmv_in_place_and_deprecated_resize_as_torch():
             y = x.resize(6)
         assert tuple(y.shape) == (6,) and tuple(x.shape) == (2, 3)
         assert any("non-inplace resize is deprecated" in str(w.message) for w in ws)
+
+
+def test_tensor_from_other_sequences_and_buffers_as_torch():
+    import array
+    import collections
+    for data in (collections.deque([1.0, 2.0]), array.array("f", [1, 2]),
+                 memoryview(bytearray(b"ab")), collections.deque([[1, 2], [3, 4]])):
+        got, want = minitorch.tensor(data), torch.tensor(data)
+        assert got.tolist() == want.tolist()
+        assert str(got.dtype).split(".")[-1] == str(want.dtype).split(".")[-1]
+    for lib in (minitorch, torch):
+        with pytest.raises(RuntimeError, match="(?i)could not infer dtype of dict_values"):
+            lib.tensor({1: 2}.values())
+
+
+def test_inf_and_nan_results_are_quiet_as_torch():
+    import subprocess
+    import sys
+    code = ("import minitorch as t; print((t.tensor([1., 0.]) / 0).tolist(), "
+            "t.log(t.tensor([0.])).tolist(), t.sqrt(t.tensor([-1.])).isnan().tolist())")
+    out = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[inf, nan] [-inf] [True]"
+    assert "RuntimeWarning" not in out.stderr
