@@ -162,10 +162,11 @@ def _to_array(data, fn, np_dtype=None):
             return np.array(data, dtype=dtype)
         except OverflowError as exc:
             raise ValueError(f"{fn}(): Overflow when unpacking long long: {exc}") from None
-    if isinstance(data, (_array.array, memoryview)):   # the buffer protocol, as PyTorch
-        return np.asarray(data)
-    if isinstance(data, _abc.Sequence) and not isinstance(data, (str, bytes, bytearray)):
-        return _to_array(list(data), fn, np_dtype)    # deque and other sequences
+    if isinstance(data, (_array.array, memoryview, _abc.Sequence)) and \
+            not isinstance(data, (str, bytes, bytearray)):
+        # deque, array.array, memoryview...: read as a sequence of Python numbers, as PyTorch
+        return _to_array(data.tolist() if isinstance(data, memoryview) else list(data), fn,
+                         np_dtype)
     if isinstance(data, (str, bytes)):
         raise TypeError(f"{fn}(): could not convert data of type {type(data).__name__} to a "
                         "tensor")
