@@ -59,7 +59,29 @@ def install_finder() -> None:
 
 
 def alias_torch() -> None:
-    """Make ``import torch`` (and every ``torch.<sub>``) give minitorch in this process."""
+    """Make ``import torch`` (and every ``torch.<sub>``) give minitorch in this process, and
+    in the child processes that ``multiprocessing`` starts with "spawn" (they re-import the
+    program: without this they would import the real torch, or fail without it)."""
     import minitorch
     install_finder()
     sys.modules["torch"] = minitorch
+    _alias_in_spawned_children()
+
+
+_CHILD_PREFIX = "import minitorch._torch_alias as _mt_alias; _mt_alias.alias_torch(); "
+
+
+def _alias_in_spawned_children() -> None:
+    import multiprocessing.spawn as spawn
+    if getattr(spawn.get_command_line, "_minitorch_alias", False):
+        return
+    original = spawn.get_command_line
+
+    def get_command_line(**kwds):
+        cmd = original(**kwds)
+        if "-c" in cmd:
+            i = cmd.index("-c") + 1
+            cmd = cmd[:i] + [_CHILD_PREFIX + cmd[i]] + cmd[i + 1:]
+        return cmd
+    get_command_line._minitorch_alias = True
+    spawn.get_command_line = get_command_line

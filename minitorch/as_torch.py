@@ -6,6 +6,7 @@ imports) resolve to minitorch; the program's own arguments follow its path, and
 """
 from __future__ import annotations
 
+import os
 import runpy
 import sys
 
@@ -27,9 +28,10 @@ def main(argv=None) -> int:
         sys.argv = argv[1:]
         runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
     else:
-        sys.argv = argv
-        sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(argv[0])))
-        runpy.run_path(argv[0], run_name="__main__")
+        path = os.path.abspath(argv[0])          # __file__ is absolute, as Python makes it
+        sys.argv = [argv[0]] + argv[1:]
+        sys.path.insert(0, os.path.dirname(path))
+        runpy.run_path(path, run_name="__main__")
     return 0
 
 
