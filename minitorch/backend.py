@@ -166,12 +166,19 @@ def cuda_device_count() -> int:
         return 0
 
 
+class CudaUnavailableError(RuntimeError, AssertionError):
+    """CUDA asked for where there is none. PyTorch raises AssertionError ("Torch not compiled
+    with CUDA enabled") there; programs catch either, so this is both."""
+
+
 def require_cuda(fn: str, dev: device):
-    """Return cupy, or raise a clear RuntimeError saying why CUDA cannot be used."""
+    """Return cupy, or raise a clear error saying why CUDA cannot be used."""
     cp = _try_cupy()
     if cp is None:
-        raise RuntimeError(f"{fn}(): device '{dev}' needs CuPy, which could not be imported "
-                           f"({_cupy_error}). Install the 'cuda' extra: pip install 'minitorch-xp[cuda]'")
+        raise CudaUnavailableError(
+            f"{fn}(): device '{dev}' needs CuPy, which could not be imported "
+            f"({_cupy_error}). Install the 'cuda' extra: pip install 'minitorch-xp[cuda]' "
+            "(Torch not compiled with CUDA enabled)")
     count = cuda_device_count()
     idx = dev.index or 0
     if idx >= count:

@@ -108,3 +108,16 @@ def test_inf_and_nan_results_are_quiet_as_torch():
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[inf, nan] [-inf] [True]"
     assert "RuntimeWarning" not in out.stderr
+
+
+def test_error_types_programs_catch_are_torchs():
+    for lib in (minitorch, torch):
+        with pytest.raises(ValueError, match=r"batch_size \(1\) to match target batch_size \(0\)"):
+            lib.nn.functional.cross_entropy(lib.randn(1, 5), lib.tensor(2))
+    if not minitorch.cuda.is_available():
+        for call in (lambda: minitorch.ones(2).cuda(), lambda: minitorch.nn.Linear(2, 2).cuda(),
+                     lambda: minitorch.zeros(2, device="cuda")):
+            with pytest.raises(AssertionError):
+                call()
+            with pytest.raises(RuntimeError):
+                call()

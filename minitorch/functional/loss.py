@@ -274,9 +274,10 @@ def _class_index_target(fn, input, target, cdim, ignore_index, probs_allowed=Fal
         raise RuntimeError(f"{fn}(): argument 'target' must hold class indices as int64 (or "
                            f"uint8) of shape {want}{alt}; got {target.dtype} of shape {t.shape}")
     if t.shape != want:
-        if t.ndim >= 1 and cdim == 1 and t.shape[0] != xs[0]:
+        if cdim == 1 and (t.ndim == 0 or t.shape[0] != xs[0]):
+            n = t.shape[0] if t.ndim else 0   # PyTorch counts a 0-d target as batch 0
             raise ValueError(f"{fn}(): Expected input batch_size ({xs[0]}) to match target "
-                             f"batch_size ({t.shape[0]}): argument 'target' of shape {t.shape} "
+                             f"batch_size ({n}): argument 'target' of shape {t.shape} "
                              f"needs shape {want} for input of shape {xs}{alt}")
         raise RuntimeError(f"{fn}(): argument 'target' of shape {t.shape} needs shape {want} "
                            f"(class indices) for input of shape {xs}{alt}")
