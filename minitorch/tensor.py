@@ -552,6 +552,11 @@ class _Layout:
 strided = _Layout()
 
 
+# Tensor and Size print as ``minitorch.Tensor`` / ``minitorch.Size`` (PyTorch: torch.Tensor,
+# torch.Size), the names users reach them by.
+Tensor.__module__ = "minitorch"
+
+
 class Size(tuple):
     """``tensor.shape``: a tuple that prints like PyTorch's torch.Size."""
 
@@ -583,6 +588,9 @@ class Size(tuple):
         for s in self:
             n *= s
         return n
+
+
+Size.__module__ = "minitorch"
 
 
 class RemovableHandle:
