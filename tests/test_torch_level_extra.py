@@ -121,3 +121,13 @@ def test_error_types_programs_catch_are_torchs():
                 call()
             with pytest.raises(RuntimeError):
                 call()
+
+
+def test_swap_tensors_as_torch():
+    for lib in (minitorch, torch):
+        a = lib.ones(2, requires_grad=True)
+        b = lib.zeros(3)
+        ref = a
+        lib.utils.swap_tensors(a, b)
+        assert ref is a and a.tolist() == [0.0, 0.0, 0.0] and not a.requires_grad
+        assert b.tolist() == [1.0, 1.0] and b.requires_grad

@@ -2,3 +2,4 @@
 from .image import *  # noqa: F401,F403
 from . import data
 from . import checkpoint, model_zoo  # noqa: E402,F401
+from .swap import swap_tensors  # noqa: E402,F401
